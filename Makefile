@@ -1,0 +1,56 @@
+# Two entry points for a newcomer: `make run` and `make test`. Both are idempotent.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev migrate demo lint format messages benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+# Serves the demo on http://$(HOST)/ (admin at /admin/). --insecure serves the
+# admin's static files although DEBUG is off.
+run: demo
+	$(BIN)/python manage.py runserver --insecure $(HOST)
+
+test: install-dev
+	$(BIN)/pytest
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Rebuild the Vietnamese translation catalogue after changing strings (needs gettext).
+messages: install
+	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*'
+	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
+
+benchmark: install-dev
+	$(BIN)/python scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Users' links to partner companies and API tokens (see issue 4)."""

@@ -1,0 +1,297 @@
+"""Hashtag campaigns, their KOL assignments and result reports."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kolregistry.models import SearchableModel, SourcedModel
+from partners.choices import Platform
+from partners.models import (
+    Agency,
+    Channel,
+    Mou,
+    PartnerCompany,
+    active_on_condition,
+    period_is_ordered,
+    validate_period,
+)
+
+from .choices import AssignmentRole, AssignmentStatus
+
+HASHTAG_PATTERN = re.compile(r"^\w+$")
+
+
+def normalise_hashtag(text):
+    """``"#ThoiKhacKhoQuen#"`` -> ``"ThoiKhacKhoQuen"``: no #, no surrounding spaces."""
+    return (text or "").strip().strip("#").strip()
+
+
+def validate_period_within(starts_on, ends_on, outer_start, outer_end, outer_label):
+    """Field-keyed errors when [starts_on, ends_on] is not inside the outer period."""
+    errors = {}
+    if starts_on and outer_start and starts_on < outer_start:
+        errors["starts_on"] = _("Starts before the %(outer)s (%(date)s).") % {"outer": outer_label, "date": outer_start}
+    if starts_on and outer_end and starts_on > outer_end:
+        errors["starts_on"] = _("Starts after the %(outer)s ends (%(date)s).") % {
+            "outer": outer_label,
+            "date": outer_end,
+        }
+    if ends_on and outer_end and ends_on > outer_end:
+        errors["ends_on"] = _("Ends after the %(outer)s (%(date)s).") % {"outer": outer_label, "date": outer_end}
+    if ends_on and outer_start and ends_on < outer_start:
+        errors["ends_on"] = _("Ends before the %(outer)s starts (%(date)s).") % {
+            "outer": outer_label,
+            "date": outer_start,
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+class Hashtag(SourcedModel):
+    """A hashtag, one entity across campaigns: #BanSacViet and #bansacviet are the same tag."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("Without the leading #."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [Lower("name")]
+        verbose_name = _("hashtag")
+        verbose_name_plural = _("hashtags")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="hashtag_name_unique_ci",
+                violation_error_message=_("This hashtag already exists (hashtags ignore case)."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name="") & ~Q(name__contains="#") & ~Q(name__contains=" "),
+                name="hashtag_name_bare",
+                violation_error_message=_("A hashtag name has no # and no spaces."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.name}"
+
+    @property
+    def slug(self):
+        return self.name.lower()
+
+    def clean(self):
+        self.name = normalise_hashtag(self.name)
+        if not HASHTAG_PATTERN.match(self.name):
+            raise ValidationError({"name": _("A hashtag is letters, digits and underscores only, e.g. BanSacViet.")})
+
+    def save(self, *args, **kwargs):
+        self.name = normalise_hashtag(self.name)
+        super().save(*args, **kwargs)
+
+
+class CampaignQuerySet(models.QuerySet):
+    def active_on(self, day):
+        return self.filter(active_on_condition(day))
+
+
+class Campaign(SearchableModel):
+    """A hashtag campaign run by one or more agencies, optionally under an MOU."""
+
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, help_text=_("Empty when unknown."))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty when unknown or open."))
+    organisers = models.ManyToManyField(
+        Agency, verbose_name=_("organising agencies"), blank=True, related_name="campaigns"
+    )
+    partners = models.ManyToManyField(
+        PartnerCompany, verbose_name=_("partner companies"), blank=True, related_name="campaigns"
+    )
+    mou = models.ForeignKey(
+        Mou, verbose_name=_("MOU"), on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
+    )
+    hashtags = models.ManyToManyField(Hashtag, verbose_name=_("hashtags"), blank=True, related_name="campaigns")
+    platforms = models.JSONField(_("platforms"), default=list, blank=True)
+    description = models.TextField(_("description and content pillars"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = CampaignQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[organisers, partners, hashtags])
+    search_source_fields = ("name", "name_vi", "description")
+
+    class Meta:
+        ordering = [F("starts_on").desc(nulls_last=True), "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=period_is_ordered(),
+                name="campaign_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="campaign_period_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def get_platforms_display(self):
+        return ", ".join(str(Platform(p).label) for p in self.platforms if p in Platform.values)
+
+    def clean(self):
+        if not isinstance(self.platforms, list) or any(p not in Platform.values for p in self.platforms):
+            raise ValidationError(
+                {"platforms": _("Choose platforms from: %(choices)s.") % {"choices": ", ".join(Platform.values)}}
+            )
+        self.platforms = sorted(set(self.platforms))
+        validate_period(self.starts_on, self.ends_on)
+        if self.mou_id:
+            validate_period_within(self.starts_on, self.ends_on, self.mou.starts_on, self.mou.ends_on, _("MOU period"))
+
+
+class Assignment(SourcedModel):
+    """A channel's part in a campaign: role, deliverables, period and status."""
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.CREATOR)
+    videos_planned = models.PositiveIntegerField(_("videos planned"), null=True, blank=True)
+    deliverables = models.TextField(_("other deliverables"), blank=True)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PLANNED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["campaign", "channel"]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "channel", "role"],
+                name="assignment_unique_role_per_channel",
+                violation_error_message=_("This channel already has this role in the campaign."),
+            ),
+            models.CheckConstraint(
+                condition=period_is_ordered(),
+                name="assignment_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} in {self.campaign} ({self.get_role_display()})"
+
+    def clean(self):
+        validate_period(self.starts_on, self.ends_on)
+        if self.campaign_id:
+            validate_period_within(
+                self.starts_on, self.ends_on, self.campaign.starts_on, self.campaign.ends_on, _("campaign period")
+            )
+
+
+class CampaignReport(SourcedModel):
+    """Reach figures for a campaign (optionally one hashtag) on one platform, as one source reported them.
+
+    Reports are never overwritten: two sources that disagree stand side by side.
+    """
+
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="reports")
+    hashtag = models.ForeignKey(
+        Hashtag, verbose_name=_("hashtag"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
+    )
+    platform = models.CharField(
+        _("platform"),
+        max_length=20,
+        choices=Platform.choices,
+        blank=True,
+        help_text=_("Empty when the figures cover several platforms together."),
+    )
+    reported_on = models.DateField(
+        _("reported on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
+    )
+    period_starts_on = models.DateField(_("figures from"), null=True, blank=True)
+    period_ends_on = models.DateField(_("figures until"), null=True, blank=True)
+    videos = models.PositiveBigIntegerField(_("videos"), null=True, blank=True)
+    template_uses = models.PositiveBigIntegerField(_("video template uses"), null=True, blank=True)
+    views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
+    likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
+    comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
+    shares = models.PositiveBigIntegerField(_("shares"), null=True, blank=True)
+    positive_share_pct = models.DecimalField(
+        _("positive content (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    profile_frame_changes = models.PositiveBigIntegerField(_("profile-frame changes"), null=True, blank=True)
+    story_template_uses = models.PositiveBigIntegerField(_("story-template uses"), null=True, blank=True)
+    approximate = models.BooleanField(
+        _("approximate"), default=False, help_text=_("The source says 'nearly', 'over' or 'about'.")
+    )
+    source_note = models.CharField(_("source description"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    FIGURE_FIELDS = (
+        "videos",
+        "template_uses",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "positive_share_pct",
+        "profile_frame_changes",
+        "story_template_uses",
+    )
+
+    class Meta:
+        ordering = ["campaign", F("reported_on").asc(nulls_last=True), "id"]
+        verbose_name = _("campaign result report")
+        verbose_name_plural = _("campaign result reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_url="") | ~Q(source_note=""),
+                name="campaign_report_has_source",
+                violation_error_message=_("Give the source of the figures: a URL or a description."),
+            ),
+            models.CheckConstraint(
+                condition=Q(positive_share_pct__isnull=True)
+                | Q(positive_share_pct__gte=0, positive_share_pct__lte=100),
+                name="campaign_report_positive_share_is_percentage",
+                violation_error_message=_("The positive-content share is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=period_is_ordered("period_starts_on", "period_ends_on"),
+                name="campaign_report_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "reported_on"], name="campaign_report_date_idx")]
+
+    def __str__(self):
+        return f"{self.campaign} @ {self.reported_on or _('date unknown')}"
+
+    def clean(self):
+        if not self.source_url and not self.source_note:
+            raise ValidationError({"source_url": _("Give the source of the figures: a URL or a description.")})
+        if all(getattr(self, name) is None for name in self.FIGURE_FIELDS):
+            raise ValidationError({"views": _("Record at least one figure.")})
+        if self.positive_share_pct is not None and not 0 <= self.positive_share_pct <= 100:
+            raise ValidationError(
+                {"positive_share_pct": _("The positive-content share is a percentage from 0 to 100.")}
+            )
+        if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
+            raise ValidationError({"period_ends_on": _("The end date cannot be before the start date.")})

@@ -1,0 +1,72 @@
+"""Database pieces that exist only on PostgreSQL.
+
+The suite also runs on SQLite, so PostgreSQL-only DDL must be skipped there;
+the model's ``clean()`` enforces the same rule on every backend.
+"""
+
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
+from django.db import migrations
+from django.db.models import Func
+
+
+def is_postgresql(schema_editor):
+    return schema_editor.connection.vendor == "postgresql"
+
+
+class DateRange(Func):
+    """``daterange(start, end, '[]')``; a NULL end is an open end."""
+
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+    def __init__(self, start, end):
+        super().__init__(start, end, RangeBoundary(inclusive_lower=True, inclusive_upper=True))
+
+
+class PeriodExclusionConstraint(ExclusionConstraint):
+    """Forbids two rows with the same ``key`` fields and overlapping periods.
+
+    PostgreSQL enforces it in the database. Elsewhere no DDL is emitted, and in
+    model validation it stays silent because ``clean()`` reports the overlap
+    with an error keyed by field on every backend.
+    """
+
+    def __init__(self, *, name, key_fields=(), start="starts_on", end="ends_on", **kwargs):
+        expressions = kwargs.pop("expressions", None) or [
+            *((field, RangeOperators.EQUAL) for field in key_fields),
+            (DateRange(start, end), RangeOperators.OVERLAPS),
+        ]
+        super().__init__(name=name, expressions=expressions, **kwargs)
+
+    def constraint_sql(self, model, schema_editor):
+        return super().constraint_sql(model, schema_editor) if is_postgresql(schema_editor) else None
+
+    def create_sql(self, model, schema_editor):
+        return super().create_sql(model, schema_editor) if is_postgresql(schema_editor) else None
+
+    def remove_sql(self, model, schema_editor):
+        return super().remove_sql(model, schema_editor) if is_postgresql(schema_editor) else None
+
+    def validate(self, model, instance, exclude=None, using=None):
+        return None
+
+
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that is a no-op on other backends (e.g. pg_trgm indexes)."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if is_postgresql(schema_editor):
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if is_postgresql(schema_editor):
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def trigram_index_sql(table, name):
+    """Forward and reverse SQL for a pg_trgm GIN index on ``table.search_text``."""
+    return (
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("search_text" gin_trgm_ops);',
+        f'DROP INDEX IF EXISTS "{name}";',
+    )

@@ -1,0 +1,46 @@
+"""Choices for the partners app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Platform(models.TextChoices):
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    FACEBOOK = "facebook", "Facebook"
+    INSTAGRAM = "instagram", "Instagram"
+    ZALO = "zalo", "Zalo"
+    WEIBO = "weibo", "Weibo"
+    WEBSITE = "website", _("Website")
+    OTHER = "other", _("Other or not stated")
+
+
+class AgencyKind(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry")
+    DEPARTMENT = "department", _("Department or office")
+    CENTER = "center", _("Center")
+    PROVINCIAL = "provincial", _("Provincial body")
+    UNION = "union", _("Union or association")
+    PRESS = "press", _("Press organisation")
+    OTHER = "other", _("Other")
+
+
+class PartnerKind(models.TextChoices):
+    CREATOR_NETWORK = "creator_network", _("Creator network")
+    PLATFORM = "platform", _("Platform")
+    MEDIA_COMPANY = "media_company", _("Media company")
+
+
+class KolKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+    UNKNOWN = "unknown", _("Not stated")
+
+
+class MouStatus(models.TextChoices):
+    """Derived from an MOU's dates; never stored."""
+
+    DRAFT = "draft", _("Draft (not yet in force)")
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")

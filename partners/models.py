@@ -1,0 +1,581 @@
+"""Agencies, partner companies, KOLs, their channels, rosters and MOUs."""
+
+import datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, RegexValidator
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kolregistry.db import PeriodExclusionConstraint
+from kolregistry.models import SearchableModel, SourcedModel
+
+from .choices import AgencyKind, KolKind, MouStatus, PartnerKind, Platform
+
+TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
+
+
+def period_is_ordered(start="starts_on", end="ends_on"):
+    """DB condition: the end, when both dates are known, is not before the start."""
+    return Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)})
+
+
+def active_on_condition(day, prefix=""):
+    """Q for rows whose [starts_on, ends_on] period contains ``day``."""
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    )
+
+
+def validate_period(starts_on, ends_on):
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+
+
+def normalise_handle(handle):
+    """``" @QuachBeem "`` -> ``"quachbeem"``: handles compare without case or @."""
+    return (handle or "").strip().lstrip("@").lower()
+
+
+def normalise_url(url):
+    """Lower-case scheme and host, drop ``www.``, a trailing slash and the fragment."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = parts.netloc.lower().removeprefix("www.")
+    return urlunsplit((parts.scheme.lower(), host, parts.path.rstrip("/"), parts.query, ""))
+
+
+class Agency(SearchableModel):
+    """A government body: ministry, department, center, provincial body, union or press organisation.
+
+    Agencies form a tree through ``parent`` (ministry -> department -> center).
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    province = models.CharField(_("province"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    search_source_fields = ("name", "name_vi", "acronym", "province")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="agency_not_own_parent",
+                violation_error_message=_("An agency cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("An agency cannot sit below itself in the tree.")})
+            ancestor = ancestor.parent
+
+    def descendant_ids(self):
+        """Ids of this agency and every agency below it (one query per tree level)."""
+        ids, frontier = {self.pk}, [self.pk]
+        while frontier:
+            frontier = list(Agency.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            ids.update(frontier)
+        return ids
+
+
+class PartnerCompany(SearchableModel):
+    """A company that manages KOL channels or runs a platform, e.g. SChannel, Vitamin, TikTok Vietnam."""
+
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    short_name = models.CharField(_("brand / short name"), max_length=100)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
+    other_names = models.CharField(
+        _("other names"), max_length=255, blank=True, help_text=_("Other brands it trades under, comma-separated.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    tax_code = models.CharField(
+        _("tax code"),
+        max_length=14,
+        blank=True,
+        validators=[RegexValidator(TAX_CODE_PATTERN, _("A tax code is 10 digits, optionally followed by -NNN."))],
+        help_text=_("Vietnamese enterprise code: 10 digits, or 10 digits + '-' + 3 for a branch."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    search_source_fields = ("short_name", "legal_name", "name_vi", "other_names")
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("partner company")
+        verbose_name_plural = _("partner companies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(tax_code="") | Q(tax_code__regex=TAX_CODE_PATTERN),
+                name="partner_tax_code_format",
+                violation_error_message=_("A tax code is 10 digits, optionally followed by -NNN."),
+            ),
+            models.UniqueConstraint(
+                fields=["tax_code"],
+                condition=~Q(tax_code=""),
+                name="partner_tax_code_unique",
+                violation_error_message=_("Another partner company already has this tax code."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name
+
+
+class Kol(SearchableModel):
+    """A key opinion leader: the person or organisation behind one or more channels."""
+
+    name = models.CharField(_("name"), max_length=255, help_text=_("As written in Vietnamese, with accents."))
+    name_en = models.CharField(
+        _("name (English / unaccented)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The international spelling, e.g. Quach Beem or Miss Sidewalk."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=KolKind.choices, default=KolKind.UNKNOWN)
+    nationality = models.CharField(
+        _("nationality"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter ISO 3166 country code, e.g. VN or LA."))],
+        help_text=_("ISO 3166 country code, e.g. VN, LA."),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    search_source_fields = ("name", "name_en")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("KOL")
+        verbose_name_plural = _("KOLs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(nationality="") | Q(nationality__regex=r"^[A-Z]{2}$"),
+                name="kol_nationality_iso_code",
+                violation_error_message=_("Use a two-letter ISO 3166 country code, e.g. VN or LA."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.name_en and self.name_en != self.name:
+            return f"{self.name} / {self.name_en}"
+        return self.name
+
+
+class ChannelQuerySet(models.QuerySet):
+    def managed_by(self, partner, on=None):
+        """Channels on ``partner``'s roster on ``on`` (default today), in one query."""
+        on = on or timezone.localdate()
+        return self.filter(
+            pk__in=RosterMembership.objects.filter(active_on_condition(on), partner=partner).values("channel_id")
+        )
+
+
+class Channel(SearchableModel):
+    """A social-media channel, owned by exactly one KOL or one agency."""
+
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    display_name = models.CharField(_("display name"), max_length=255, blank=True)
+    handle = models.CharField(
+        _("handle"), max_length=100, blank=True, help_text=_("Without the @; stored in lower case.")
+    )
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. vi, en, zh"))
+    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    kol = models.ForeignKey(
+        Kol, verbose_name=_("KOL"), on_delete=models.PROTECT, null=True, blank=True, related_name="channels"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("owning agency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="channels",
+    )
+    followers = models.PositiveBigIntegerField(_("followers (latest)"), null=True, blank=True, editable=False)
+    followers_on = models.DateField(_("followers counted on"), null=True, blank=True, editable=False)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ChannelQuerySet.as_manager()
+    history = HistoricalRecords()
+    search_source_fields = ("display_name", "handle")
+
+    class Meta:
+        ordering = ["platform", "display_name", "id"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kol__isnull=False, agency__isnull=True) | Q(kol__isnull=True, agency__isnull=False),
+                name="channel_exactly_one_owner",
+                violation_error_message=_("A channel is owned by exactly one KOL or one agency."),
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "handle"],
+                condition=~Q(handle=""),
+                name="channel_handle_unique_per_platform",
+                violation_error_message=_("Another channel on this platform already has this handle."),
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "url"],
+                condition=~Q(url=""),
+                name="channel_url_unique_per_platform",
+                violation_error_message=_("Another channel on this platform already has this URL."),
+            ),
+            models.CheckConstraint(
+                condition=Q(followers__isnull=True) | Q(followers__gte=0),
+                name="channel_followers_not_negative",
+                violation_error_message=_("Followers cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["followers"], name="channel_followers_idx")]
+
+    def __str__(self):
+        name = self.display_name or self.handle or _("unnamed channel")
+        return f"{name} ({self.get_platform_display()})"
+
+    @property
+    def owner(self):
+        return self.kol or self.agency
+
+    def clean(self):
+        self.handle = normalise_handle(self.handle)
+        self.url = normalise_url(self.url)
+        if self.kol_id and self.agency_id:
+            raise ValidationError({"agency": _("A channel is owned by a KOL or an agency, not both.")})
+        if not self.kol_id and not self.agency_id:
+            raise ValidationError({"kol": _("Choose the KOL or the agency that owns this channel.")})
+
+    def save(self, *args, **kwargs):
+        self.handle = normalise_handle(self.handle)
+        self.url = normalise_url(self.url)
+        super().save(*args, **kwargs)
+
+    def refresh_latest_followers(self):
+        """Copy the newest follower snapshot onto the channel (undated ones count as oldest)."""
+        latest = (
+            self.metrics.filter(followers__isnull=False)
+            .order_by(F("measured_on").desc(nulls_last=True), "-created_at")
+            .first()
+        )
+        self.followers = latest.followers if latest else None
+        self.followers_on = latest.measured_on if latest else None
+        Channel.objects.filter(pk=self.pk).update(followers=self.followers, followers_on=self.followers_on)
+
+
+class ChannelMetric(SourcedModel):
+    """A dated snapshot of a channel's (or one post's) audience figures, with its source.
+
+    Snapshots are never overwritten: conflicting figures stand side by side.
+    """
+
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="metrics")
+    measured_on = models.DateField(
+        _("measured on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
+    )
+    subject = models.CharField(
+        _("subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("Empty for whole-channel totals; otherwise the post or livestream the figures describe."),
+    )
+    followers = models.PositiveBigIntegerField(_("followers"), null=True, blank=True)
+    likes = models.PositiveBigIntegerField(_("likes"), null=True, blank=True)
+    views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
+    comments = models.PositiveBigIntegerField(_("comments"), null=True, blank=True)
+    approximate = models.BooleanField(
+        _("approximate"), default=False, help_text=_("The source says 'nearly', 'over' or 'about'.")
+    )
+    source_note = models.CharField(_("source description"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["channel", F("measured_on").desc(nulls_last=True), "-id"]
+        verbose_name = _("channel metric")
+        verbose_name_plural = _("channel metrics")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source_url="") | ~Q(source_note=""),
+                name="channel_metric_has_source",
+                violation_error_message=_("Give the source of the figures: a URL or a description."),
+            ),
+            models.CheckConstraint(
+                condition=Q(followers__isnull=False)
+                | Q(likes__isnull=False)
+                | Q(views__isnull=False)
+                | Q(comments__isnull=False),
+                name="channel_metric_has_a_figure",
+                violation_error_message=_("Record at least one figure."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel} @ {self.measured_on or _('date unknown')}"
+
+    def clean(self):
+        if not self.source_url and not self.source_note:
+            raise ValidationError({"source_url": _("Give the source of the figures: a URL or a description.")})
+        if all(getattr(self, f) is None for f in ("followers", "likes", "views", "comments")):
+            raise ValidationError({"followers": _("Record at least one figure.")})
+        if self.measured_on and self.measured_on > timezone.localdate():
+            raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if not self.subject:
+            self.channel.refresh_latest_followers()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.channel.refresh_latest_followers()
+        return result
+
+
+class RosterMembershipQuerySet(models.QuerySet):
+    def active_on(self, day=None):
+        return self.filter(active_on_condition(day or timezone.localdate()))
+
+
+class RosterMembership(SourcedModel):
+    """A channel managed by a partner company over a period (open end = still managed)."""
+
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    partner = models.ForeignKey(
+        PartnerCompany, verbose_name=_("partner company"), on_delete=models.PROTECT, related_name="memberships"
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty while still managed."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = RosterMembershipQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["channel", "-starts_on"]
+        verbose_name = _("roster membership")
+        verbose_name_plural = _("roster memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=period_is_ordered(),
+                name="membership_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            PeriodExclusionConstraint(
+                name="membership_no_overlap_per_channel",
+                key_fields=["channel"],
+                violation_error_message=_("This channel is already managed by a partner during this period."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "starts_on", "ends_on"], name="membership_partner_period_idx"),
+            models.Index(fields=["starts_on", "ends_on"], name="membership_period_idx"),
+        ]
+
+    def __str__(self):
+        end = self.ends_on or "…"
+        return f"{self.channel} — {self.partner} ({self.starts_on} to {end})"
+
+    def is_active_on(self, day):
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+
+    def clean(self):
+        validate_period(self.starts_on, self.ends_on)
+        if not (self.channel_id and self.starts_on):
+            return
+        overlapping = RosterMembership.objects.filter(channel_id=self.channel_id).exclude(pk=self.pk)
+        if self.ends_on:
+            overlapping = overlapping.filter(starts_on__lte=self.ends_on)
+        overlapping = overlapping.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+        clash = overlapping.select_related("partner").first()
+        if clash:
+            raise ValidationError(
+                {
+                    "starts_on": _("This channel is already managed by %(partner)s from %(start)s to %(end)s.")
+                    % {
+                        "partner": clash.partner,
+                        "start": clash.starts_on,
+                        "end": clash.ends_on or _("open end"),
+                    }
+                }
+            )
+
+
+def validate_pdf(document):
+    """The signed MOU must be a real PDF within the configured size."""
+    limit = settings.KOLREG_MOU_DOCUMENT_MAX_BYTES
+    if document.size > limit:
+        raise ValidationError(
+            _("The document is %(size)s bytes; the limit is %(limit)s."), params={"size": document.size, "limit": limit}
+        )
+    position = document.tell() if hasattr(document, "tell") else 0
+    document.seek(0)
+    header = document.read(5)
+    document.seek(position)
+    if header != b"%PDF-":
+        raise ValidationError(_("The document is not a PDF file."))
+
+
+class MouQuerySet(models.QuerySet):
+    def with_status(self, today=None):
+        """Annotate ``status_code`` with the derived status, so it can be filtered and ordered on."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            status_code=Case(
+                When(terminated_on__isnull=False, terminated_on__lte=today, then=Value(MouStatus.TERMINATED)),
+                When(starts_on__isnull=True, then=Value(MouStatus.DRAFT)),
+                When(starts_on__gt=today, then=Value(MouStatus.DRAFT)),
+                When(ends_on__lt=today, then=Value(MouStatus.EXPIRED)),
+                default=Value(MouStatus.ACTIVE),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_status_in(self, statuses, today=None):
+        return self.with_status(today).filter(status_code__in=statuses)
+
+    def active_on(self, day=None):
+        day = day or timezone.localdate()
+        return self.filter(active_on_condition(day)).exclude(terminated_on__lte=day)
+
+    def expiring_within(self, days, today=None):
+        """Active MOUs whose end date falls in the next ``days`` days."""
+        today = today or timezone.localdate()
+        return self.active_on(today).filter(ends_on__lte=today + datetime.timedelta(days=days))
+
+
+class Mou(SearchableModel):
+    """A memorandum of understanding between an agency and a partner company for a period.
+
+    Its status is derived from the dates and an explicit termination; it is never stored.
+    """
+
+    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    title = models.CharField(_("title"), max_length=255)
+    agency = models.ForeignKey(Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="mous")
+    partner = models.ForeignKey(
+        PartnerCompany, verbose_name=_("partner company"), on_delete=models.PROTECT, related_name="mous"
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True, help_text=_("Empty when unknown."))
+    starts_on = models.DateField(_("starts on"), null=True, blank=True, help_text=_("Empty when not yet known."))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty for an open-ended MOU."))
+    terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
+    termination_reason = models.TextField(_("termination reason"), blank=True)
+    scope = models.TextField(_("scope"), blank=True)
+    notes = models.TextField(_("internal notes"), blank=True)
+    document = models.FileField(
+        _("signed document (PDF)"),
+        upload_to="mous/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+    )
+    renews = models.ForeignKey(
+        "self", verbose_name=_("renews"), on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals"
+    )
+    kols = models.ManyToManyField(Kol, verbose_name=_("KOLs named"), blank=True, related_name="mous")
+    channels = models.ManyToManyField(Channel, verbose_name=_("channels named"), blank=True, related_name="mous")
+
+    objects = MouQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[kols, channels])
+    search_source_fields = ("reference", "title", "scope")
+
+    class Meta:
+        ordering = [F("starts_on").desc(nulls_last=True), "title"]
+        verbose_name = _("MOU")
+        verbose_name_plural = _("MOUs")
+        constraints = [
+            models.CheckConstraint(
+                condition=period_is_ordered(),
+                name="mou_period_ordered",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+            models.CheckConstraint(
+                condition=period_is_ordered("starts_on", "terminated_on"),
+                name="mou_terminated_after_start",
+                violation_error_message=_("An MOU cannot be terminated before its period starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(renews=F("pk")),
+                name="mou_not_renewing_itself",
+                violation_error_message=_("An MOU cannot renew itself."),
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="mou_reference_unique",
+                violation_error_message=_("Another MOU already has this reference number."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["starts_on", "ends_on"], name="mou_period_idx"),
+            models.Index(fields=["ends_on"], name="mou_ends_on_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def status(self):
+        today = timezone.localdate()
+        if self.terminated_on and self.terminated_on <= today:
+            return MouStatus.TERMINATED
+        if self.starts_on is None or self.starts_on > today:
+            return MouStatus.DRAFT
+        if self.ends_on and self.ends_on < today:
+            return MouStatus.EXPIRED
+        return MouStatus.ACTIVE
+
+    def get_status_display(self):
+        return MouStatus(self.status).label
+
+    def is_active_on(self, day):
+        if self.terminated_on and self.terminated_on <= day:
+            return False
+        return bool(self.starts_on and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day))
+
+    def clean(self):
+        validate_period(self.starts_on, self.ends_on)
+        if self.terminated_on and self.starts_on and self.terminated_on < self.starts_on:
+            raise ValidationError({"terminated_on": _("An MOU cannot be terminated before its period starts.")})
+        if self.termination_reason and not self.terminated_on:
+            raise ValidationError({"terminated_on": _("Give the termination date as well as the reason.")})
+        if self.renews_id and self.pk and self.renews_id == self.pk:
+            raise ValidationError({"renews": _("An MOU cannot renew itself.")})

@@ -1,0 +1,31 @@
+"""Shared fixtures. Tests run in English; one test covers the Vietnamese admin."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def demo_data(db):
+    """The demo data set built from the five source articles."""
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def staff_user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin", "admin@example.test", "test-password-123")
+
+
+@pytest.fixture
+def admin_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
