@@ -1,1 +1,140 @@
-"""Users' links to partner companies and API tokens (see issue 4)."""
+"""Users' links to partner companies, and hashed API tokens."""
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kolregistry.models import TimeStampedModel
+
+TOKEN_PREFIX_LENGTH = 8
+# last_used_at is written at most this often per token, so authenticating stays a read.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+def hash_key(key):
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class PartnerAccount(TimeStampedModel):
+    """Links a user to the partner company they work for: the user sees only that company's data."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="partner_account"
+    )
+    partner = models.ForeignKey(
+        "partners.PartnerCompany",
+        verbose_name=_("partner company"),
+        on_delete=models.PROTECT,
+        related_name="accounts",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["partner", "user"]
+        verbose_name = _("partner account")
+        verbose_name_plural = _("partner accounts")
+
+    def __str__(self):
+        return f"{self.user} @ {self.partner}"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def issue(self, *, owner, name, read_only=False, partner=None, expires_at=None):
+        """Create a validated token and return ``(token, key)``; the key exists only in this return value."""
+        token = self.model(owner=owner, name=name, read_only=read_only, partner=partner, expires_at=expires_at)
+        key = token.set_new_key()
+        token.full_clean()
+        token.save()
+        return token, key
+
+    def get_by_key(self, key):
+        """The token whose key is ``key`` (revoked and expired included), or None."""
+        digest = hash_key(key)
+        for token in self.filter(prefix=key[:TOKEN_PREFIX_LENGTH]).select_related("owner", "partner"):
+            if hmac.compare_digest(token.key_hash, digest):
+                return token
+        return None
+
+
+class ApiToken(TimeStampedModel):
+    """An API key for ``Authorization: Token <key>``, stored as a SHA-256 hash.
+
+    It acts with its owner's rights, narrowed by ``read_only`` (safe methods only)
+    and by ``partner`` (only that company's data, with partner-user rights).
+    """
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the system using it."))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    read_only = models.BooleanField(_("read-only"), default=True, help_text=_("Refuse every write (403)."))
+    partner = models.ForeignKey(
+        "partners.PartnerCompany",
+        verbose_name=_("partner scope"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_tokens",
+        help_text=_("When set, the token sees only this company's data."),
+    )
+    prefix = models.CharField(_("key prefix"), max_length=TOKEN_PREFIX_LENGTH, db_index=True, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, help_text=_("Empty: never expires."))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["last_used_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self):
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def clean(self):
+        if self.owner_id is None:
+            return
+        account = PartnerAccount.objects.filter(user_id=self.owner_id).first()
+        if account and self.partner_id not in (None, account.partner_id):
+            raise ValidationError({"partner": _("A partner user's token can only be scoped to their own company.")})
+        if account and self.partner_id is None:
+            self.partner_id = account.partner_id
+
+    def set_new_key(self):
+        """Give the token a fresh random key and return it; only its prefix and hash are kept."""
+        key = secrets.token_urlsafe(32)
+        self.prefix = key[:TOKEN_PREFIX_LENGTH]
+        self.key_hash = hash_key(key)
+        return key
+
+    def revoke(self):
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at", "updated_at"])
+
+    def touch(self):
+        """Record use, at most once per LAST_USED_RESOLUTION_SECONDS, without a history row."""
+        now = timezone.now()
+        if self.last_used_at and (now - self.last_used_at).total_seconds() < LAST_USED_RESOLUTION_SECONDS:
+            return
+        self.last_used_at = now
+        ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)

@@ -95,6 +95,8 @@ class Hashtag(SourcedModel):
 
 
 class CampaignQuerySet(models.QuerySet):
+    """Campaign lookups by date."""
+
     def active_on(self, day):
         return self.filter(active_on_condition(day))
 
@@ -204,6 +206,19 @@ class Assignment(SourcedModel):
             )
 
 
+REPORT_FIGURE_FIELDS = (
+    "videos",
+    "template_uses",
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "positive_share_pct",
+    "profile_frame_changes",
+    "story_template_uses",
+)
+
+
 class CampaignReport(SourcedModel):
     """Reach figures for a campaign (optionally one hashtag) on one platform, as one source reported them.
 
@@ -245,17 +260,7 @@ class CampaignReport(SourcedModel):
 
     history = HistoricalRecords()
 
-    FIGURE_FIELDS = (
-        "videos",
-        "template_uses",
-        "views",
-        "likes",
-        "comments",
-        "shares",
-        "positive_share_pct",
-        "profile_frame_changes",
-        "story_template_uses",
-    )
+    FIGURE_FIELDS = REPORT_FIGURE_FIELDS
 
     class Meta:
         ordering = ["campaign", F("reported_on").asc(nulls_last=True), "id"]
@@ -266,6 +271,11 @@ class CampaignReport(SourcedModel):
                 condition=~Q(source_url="") | ~Q(source_note=""),
                 name="campaign_report_has_source",
                 violation_error_message=_("Give the source of the figures: a URL or a description."),
+            ),
+            models.CheckConstraint(
+                condition=Q.create([(f"{name}__isnull", False) for name in REPORT_FIGURE_FIELDS], connector=Q.OR),
+                name="campaign_report_has_a_figure",
+                violation_error_message=_("Record at least one figure."),
             ),
             models.CheckConstraint(
                 condition=Q(positive_share_pct__isnull=True)
@@ -285,13 +295,14 @@ class CampaignReport(SourcedModel):
         return f"{self.campaign} @ {self.reported_on or _('date unknown')}"
 
     def clean(self):
+        errors = {}
         if not self.source_url and not self.source_note:
-            raise ValidationError({"source_url": _("Give the source of the figures: a URL or a description.")})
+            errors["source_url"] = _("Give the source of the figures: a URL or a description.")
         if all(getattr(self, name) is None for name in self.FIGURE_FIELDS):
-            raise ValidationError({"views": _("Record at least one figure.")})
+            errors["views"] = _("Record at least one figure.")
         if self.positive_share_pct is not None and not 0 <= self.positive_share_pct <= 100:
-            raise ValidationError(
-                {"positive_share_pct": _("The positive-content share is a percentage from 0 to 100.")}
-            )
+            errors["positive_share_pct"] = _("The positive-content share is a percentage from 0 to 100.")
         if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
-            raise ValidationError({"period_ends_on": _("The end date cannot be before the start date.")})
+            errors["period_ends_on"] = _("The end date cannot be before the start date.")
+        if errors:
+            raise ValidationError(errors)

@@ -147,8 +147,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.RegistryPermission"],
+    # Counters live in the default cache (per process with locmem): point CACHES at Redis with several workers.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "accounts.throttling.TokenRateThrottle",
+        "accounts.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("KOLREG_THROTTLE_USER", "1000/hour"),
+        "anon": os.environ.get("KOLREG_THROTTLE_ANON", "30/minute"),
+    },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kolregistry.api.RegistryPagination",
+    "DEFAULT_PAGINATION_CLASS": "kolregistry.pagination.RegistryPagination",
     "EXCEPTION_HANDLER": "kolregistry.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -163,6 +172,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Agencies, partner companies, KOL rosters, MOUs and campaigns.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Foreign keys are brief objects in responses and plain ids in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The docs are served only to logged-in users, like the rest of the API.
+    "SERVE_PERMISSIONS": ["accounts.permissions.RegistryPermission"],
+    "ENUM_NAME_OVERRIDES": {
+        "PlatformEnum": "partners.choices.Platform",
+        "AgencyKindEnum": "partners.choices.AgencyKind",
+        "PartnerKindEnum": "partners.choices.PartnerKind",
+        "KolKindEnum": "partners.choices.KolKind",
+        "MouStatusEnum": "partners.choices.MouStatus",
+        "AssignmentRoleEnum": "campaigns.choices.AssignmentRole",
+        "AssignmentStatusEnum": "campaigns.choices.AssignmentStatus",
+    },
 }
 
 # Login lockout (django-axes): admin login and the token endpoint.
@@ -170,6 +192,11 @@ AXES_FAILURE_LIMIT = int(os.environ.get("KOLREG_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("KOLREG_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A locked-out login gets 429 with Retry-After (JSON under /api/).
+AXES_LOCKOUT_CALLABLE = "accounts.authentication.lockout_response"
+
+# Lifetime of tokens from POST /api/v1/auth/token/; 0 = they never expire.
+KOLREG_API_TOKEN_DAYS = int(os.environ.get("KOLREG_API_TOKEN_DAYS", "30"))
 
 LOGGING = {
     "version": 1,

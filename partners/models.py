@@ -94,17 +94,20 @@ class Agency(SearchableModel):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
     def clean(self):
-        ancestor = self.parent
-        while ancestor is not None:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError({"parent": _("An agency cannot sit below itself in the tree.")})
-            ancestor = ancestor.parent
+        if self.pk is None or self.parent_id is None:
+            return
+        if self.parent_id == self.pk:
+            raise ValidationError({"parent": _("An agency cannot be its own parent.")})
+        if self.parent_id in self.descendant_ids():
+            raise ValidationError({"parent": _("An agency cannot sit below itself in the tree.")})
 
     def descendant_ids(self):
         """Ids of this agency and every agency below it (one query per tree level)."""
         ids, frontier = {self.pk}, [self.pk]
         while frontier:
-            frontier = list(Agency.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            # Skipping ids already seen keeps a cycle written past validation from looping forever.
+            children = Agency.objects.filter(parent__in=frontier).exclude(pk__in=ids)
+            frontier = list(children.values_list("pk", flat=True))
             ids.update(frontier)
         return ids
 
@@ -198,6 +201,8 @@ class Kol(SearchableModel):
 
 
 class ChannelQuerySet(models.QuerySet):
+    """Channel lookups by roster."""
+
     def managed_by(self, partner, on=None):
         """Channels on ``partner``'s roster on ``on`` (default today), in one query."""
         on = on or timezone.localdate()
@@ -258,11 +263,6 @@ class Channel(SearchableModel):
                 name="channel_url_unique_per_platform",
                 violation_error_message=_("Another channel on this platform already has this URL."),
             ),
-            models.CheckConstraint(
-                condition=Q(followers__isnull=True) | Q(followers__gte=0),
-                name="channel_followers_not_negative",
-                violation_error_message=_("Followers cannot be negative."),
-            ),
         ]
         indexes = [models.Index(fields=["followers"], name="channel_followers_idx")]
 
@@ -288,15 +288,27 @@ class Channel(SearchableModel):
         super().save(*args, **kwargs)
 
     def refresh_latest_followers(self):
-        """Copy the newest follower snapshot onto the channel (undated ones count as oldest)."""
+        """Copy the newest whole-channel follower snapshot onto the channel (undated ones count as oldest)."""
         latest = (
-            self.metrics.filter(followers__isnull=False)
-            .order_by(F("measured_on").desc(nulls_last=True), "-created_at")
+            self.metrics.filter(subject="", followers__isnull=False)
+            .order_by(F("measured_on").desc(nulls_last=True), "-pk")
             .first()
         )
         self.followers = latest.followers if latest else None
         self.followers_on = latest.measured_on if latest else None
         Channel.objects.filter(pk=self.pk).update(followers=self.followers, followers_on=self.followers_on)
+
+
+class ChannelMetricQuerySet(models.QuerySet):
+    """Keeps the latest follower count on the channel when snapshots are deleted in bulk."""
+
+    def delete(self):
+        # Bulk deletes (e.g. the admin action) skip ChannelMetric.delete().
+        channel_ids = set(self.values_list("channel_id", flat=True))
+        result = super().delete()
+        for channel in Channel.objects.filter(pk__in=channel_ids):
+            channel.refresh_latest_followers()
+        return result
 
 
 class ChannelMetric(SourcedModel):
@@ -324,7 +336,10 @@ class ChannelMetric(SourcedModel):
     )
     source_note = models.CharField(_("source description"), max_length=500, blank=True)
 
+    objects = ChannelMetricQuerySet.as_manager()
     history = HistoricalRecords()
+
+    FIGURE_FIELDS = ("followers", "likes", "views", "comments")
 
     class Meta:
         ordering = ["channel", F("measured_on").desc(nulls_last=True), "-id"]
@@ -350,17 +365,20 @@ class ChannelMetric(SourcedModel):
         return f"{self.channel} @ {self.measured_on or _('date unknown')}"
 
     def clean(self):
+        errors = {}
         if not self.source_url and not self.source_note:
-            raise ValidationError({"source_url": _("Give the source of the figures: a URL or a description.")})
-        if all(getattr(self, f) is None for f in ("followers", "likes", "views", "comments")):
-            raise ValidationError({"followers": _("Record at least one figure.")})
+            errors["source_url"] = _("Give the source of the figures: a URL or a description.")
+        if all(getattr(self, name) is None for name in self.FIGURE_FIELDS):
+            errors["followers"] = _("Record at least one figure.")
         if self.measured_on and self.measured_on > timezone.localdate():
-            raise ValidationError({"measured_on": _("A measurement cannot be in the future.")})
+            errors["measured_on"] = _("A measurement cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        if not self.subject:
-            self.channel.refresh_latest_followers()
+        # Always: an edit may have moved this snapshot out of (or into) the whole-channel figures.
+        self.channel.refresh_latest_followers()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -369,6 +387,8 @@ class ChannelMetric(SourcedModel):
 
 
 class RosterMembershipQuerySet(models.QuerySet):
+    """Roster lookups by date."""
+
     def active_on(self, day=None):
         return self.filter(active_on_condition(day or timezone.localdate()))
 
@@ -441,6 +461,9 @@ class RosterMembership(SourcedModel):
 
 def validate_pdf(document):
     """The signed MOU must be a real PDF within the configured size."""
+    if getattr(document, "_committed", False):
+        # Already in storage and checked on upload; re-reading it on every edit would fail if media is missing.
+        return
     limit = settings.KOLREG_MOU_DOCUMENT_MAX_BYTES
     if document.size > limit:
         raise ValidationError(
@@ -455,6 +478,8 @@ def validate_pdf(document):
 
 
 class MouQuerySet(models.QuerySet):
+    """Status and date lookups computed in SQL, so admin filters and the API can use them."""
+
     def with_status(self, today=None):
         """Annotate ``status_code`` with the derived status, so it can be filtered and ordered on."""
         today = today or timezone.localdate()
@@ -537,6 +562,11 @@ class Mou(SearchableModel):
                 name="mou_not_renewing_itself",
                 violation_error_message=_("An MOU cannot renew itself."),
             ),
+            models.CheckConstraint(
+                condition=Q(termination_reason="") | Q(terminated_on__isnull=False),
+                name="mou_termination_reason_needs_date",
+                violation_error_message=_("Give the termination date as well as the reason."),
+            ),
             models.UniqueConstraint(
                 fields=["reference"],
                 condition=~Q(reference=""),
@@ -554,12 +584,15 @@ class Mou(SearchableModel):
 
     @property
     def status(self):
-        today = timezone.localdate()
-        if self.terminated_on and self.terminated_on <= today:
+        return self.status_on(timezone.localdate())
+
+    def status_on(self, day):
+        """The status on ``day``; ``MouQuerySet.with_status`` computes the same in SQL."""
+        if self.terminated_on and self.terminated_on <= day:
             return MouStatus.TERMINATED
-        if self.starts_on is None or self.starts_on > today:
+        if self.starts_on is None or self.starts_on > day:
             return MouStatus.DRAFT
-        if self.ends_on and self.ends_on < today:
+        if self.ends_on and self.ends_on < day:
             return MouStatus.EXPIRED
         return MouStatus.ACTIVE
 
@@ -572,10 +605,14 @@ class Mou(SearchableModel):
         return bool(self.starts_on and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day))
 
     def clean(self):
-        validate_period(self.starts_on, self.ends_on)
+        errors = {}
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = _("The end date cannot be before the start date.")
         if self.terminated_on and self.starts_on and self.terminated_on < self.starts_on:
-            raise ValidationError({"terminated_on": _("An MOU cannot be terminated before its period starts.")})
+            errors["terminated_on"] = _("An MOU cannot be terminated before its period starts.")
         if self.termination_reason and not self.terminated_on:
-            raise ValidationError({"terminated_on": _("Give the termination date as well as the reason.")})
+            errors["terminated_on"] = _("Give the termination date as well as the reason.")
         if self.renews_id and self.pk and self.renews_id == self.pk:
-            raise ValidationError({"renews": _("An MOU cannot renew itself.")})
+            errors["renews"] = _("An MOU cannot renew itself.")
+        if errors:
+            raise ValidationError(errors)

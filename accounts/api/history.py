@@ -1,5 +1,118 @@
-"""``/api/v1/<resource>/{id}/history/`` (comes with issue 4)."""
+"""``/api/v1/<resource>/{id}/history/``: an object's django-simple-history records."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.db.models.fields.files import FieldFile
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from simple_history.utils import get_m2m_reverse_field_name
+
+from accounts.scoping import INTERNAL_FIELD_NAMES, hides_internal_fields
+
+# Bookkeeping columns that change on every save and say nothing to a reader.
+UNTOLD_FIELDS = frozenset({"id", "search_text", "created_at", "updated_at"})
+
+
+class HistoryUserSerializer(serializers.Serializer):
+    """Who made a change."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display = serializers.CharField()
+
+
+class HistoryChangeSerializer(serializers.Serializer):
+    """One field's value before and after; many-to-many fields list the related ids."""
+
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True)
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryRecordSerializer(serializers.Serializer):
+    """One create (+), change (~) or delete (-) of an object."""
+
+    history_id = serializers.IntegerField()
+    history_date = serializers.DateTimeField()
+    history_type = serializers.ChoiceField(choices=[("+", "created"), ("~", "changed"), ("-", "deleted")])
+    history_user = HistoryUserSerializer(allow_null=True)
+    change_reason = serializers.CharField(allow_null=True)
+    changes = HistoryChangeSerializer(many=True)
+
+
+def json_value(value):
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    return value
+
+
+def m2m_values(history_model, m2m_fields, history_ids):
+    """``{history_id: {field name: sorted related ids}}``, one query per many-to-many field."""
+    values = {history_id: {field.name: [] for field in m2m_fields} for history_id in history_ids}
+    for field in m2m_fields:
+        through = getattr(history_model, field.name).model
+        related = f"{get_m2m_reverse_field_name(field)}_id"
+        rows = through.objects.filter(history_id__in=history_ids).order_by(related).values_list("history_id", related)
+        for history_id, related_id in rows:
+            values[history_id][field.name].append(related_id)
+    return values
+
+
+def history_entries(history_queryset, hidden_fields=frozenset()):
+    """The records of one object, newest first, each with its changes against the record before it.
+
+    Runs one query for the records and their users, plus one per many-to-many field.
+    """
+    model = history_queryset.model
+    hidden = UNTOLD_FIELDS | hidden_fields
+    fields = [f for f in model.tracked_fields if f.editable and f.name not in hidden]
+    m2m_fields = [f for f in model._history_m2m_fields if f.name not in hidden]
+    records = list(history_queryset.select_related("history_user").order_by("history_date", "history_id"))
+    related = m2m_values(model, m2m_fields, [record.history_id for record in records]) if m2m_fields else {}
+    entries, previous = [], None
+    for record in records:
+        values = {field.name: json_value(getattr(record, field.attname)) for field in fields}
+        values.update(related.get(record.history_id, {}))
+        if previous is None:
+            changes = [(name, None, new) for name, new in values.items() if new not in (None, "", [])]
+        else:
+            changes = [(name, previous[name], new) for name, new in values.items() if previous[name] != new]
+        user = record.history_user
+        entries.append(
+            {
+                "history_id": record.history_id,
+                "history_date": record.history_date,
+                "history_type": record.history_type,
+                "history_user": user
+                and {"id": user.pk, "username": user.get_username(), "display": user.get_full_name() or str(user)},
+                "change_reason": record.history_change_reason,
+                "changes": [{"field": name, "old": old, "new": new} for name, old, new in changes],
+            }
+        )
+        previous = values
+    entries.reverse()
+    return entries
 
 
 class HistoryMixin:
-    """Mixed into every registry viewset; adds the ``history`` action."""
+    """Mixed into every registry viewset; adds the ``history`` action.
+
+    The object is fetched with ``get_object()``, so an id outside the caller's scope
+    is a 404. Partner users do not see changes to internal fields.
+    """
+
+    @extend_schema(responses=HistoryRecordSerializer(many=True), summary="Change history of the object")
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request, *args, **kwargs):
+        obj = self.get_object()
+        hidden = INTERNAL_FIELD_NAMES if hides_internal_fields(request) else frozenset()
+        entries = history_entries(obj.history.all(), hidden)
+        return Response(HistoryRecordSerializer(entries, many=True).data)

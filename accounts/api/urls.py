@@ -1,3 +1,9 @@
-"""API routes for authentication: /api/v1/auth/ (token endpoint comes with issue 4)."""
+"""API routes for authentication: /api/v1/auth/."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import ObtainTokenView
+
+urlpatterns = [
+    path("token/", ObtainTokenView.as_view(), name="auth-token"),
+]

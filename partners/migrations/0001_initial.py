@@ -477,10 +477,6 @@ class Migration(migrations.Migration):
             model_name='channel',
             constraint=models.UniqueConstraint(condition=models.Q(('url', ''), _negated=True), fields=('platform', 'url'), name='channel_url_unique_per_platform', violation_error_message='Another channel on this platform already has this URL.'),
         ),
-        migrations.AddConstraint(
-            model_name='channel',
-            constraint=models.CheckConstraint(condition=models.Q(('followers__isnull', True), ('followers__gte', 0), _connector='OR'), name='channel_followers_not_negative', violation_error_message='Followers cannot be negative.'),
-        ),
         migrations.AddIndex(
             model_name='mou',
             index=models.Index(fields=['starts_on', 'ends_on'], name='mou_period_idx'),
@@ -500,6 +496,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='mou',
             constraint=models.CheckConstraint(condition=models.Q(('renews', models.F('pk')), _negated=True), name='mou_not_renewing_itself', violation_error_message='An MOU cannot renew itself.'),
+        ),
+        migrations.AddConstraint(
+            model_name='mou',
+            constraint=models.CheckConstraint(condition=models.Q(('termination_reason', ''), ('terminated_on__isnull', False), _connector='OR'), name='mou_termination_reason_needs_date', violation_error_message='Give the termination date as well as the reason.'),
         ),
         migrations.AddConstraint(
             model_name='mou',

@@ -1,0 +1,169 @@
+"""Serializers for hashtags, campaigns, assignments and campaign result reports."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
+from kolregistry.api import BriefRelatedField, RegistrySerializer, django_errors_to_drf
+from partners.choices import Platform
+from partners.models import Agency, Channel, Mou, PartnerCompany
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+class HashtagSerializer(RegistrySerializer):
+    """A hashtag (stored without ``#``); its ``slug`` is the lower-case name."""
+
+    slug = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Hashtag
+        fields = ("id", "url", "display", "slug", "name", "notes", "source_url", *TIMESTAMPS)
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "example": ["BanSacViet", "ProudVietnam"]})
+class HashtagNamesField(serializers.ListField):
+    """A campaign's hashtags as names: read and written as ``["BanSacViet", ...]``.
+
+    Names are normalised (no ``#``) and matched without case; unknown ones are created on save.
+    """
+
+    child = serializers.CharField(max_length=100)
+
+    def to_representation(self, data):
+        return [hashtag.name for hashtag in data.all()]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list) or not all(isinstance(item, str) for item in data):
+            raise serializers.ValidationError(_('Give a list of hashtag names, e.g. ["BanSacViet"].'))
+        names = {}
+        for raw in data:
+            hashtag = Hashtag(name=normalise_hashtag(raw)[:100])
+            try:
+                hashtag.clean()
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(django_errors_to_drf(error)["name"]) from error
+            names.setdefault(hashtag.name.lower(), hashtag.name)
+        return list(names.values())
+
+
+def hashtags_named(names):
+    """The Hashtag rows for ``names``, creating the ones that do not exist yet."""
+    existing = {
+        hashtag.name.lower(): hashtag
+        for hashtag in Hashtag.objects.annotate(lower_name=Lower("name")).filter(
+            lower_name__in=[name.lower() for name in names]
+        )
+    }
+    return [existing.get(name.lower()) or Hashtag.objects.create(name=name) for name in names]
+
+
+class PlatformListField(serializers.MultipleChoiceField):
+    """Platforms as a sorted JSON list; an unknown one is a flat ``["message"]`` error."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Platform.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        return sorted(super().to_internal_value(data))
+
+    def to_representation(self, value):
+        return list(value)
+
+
+class CampaignSerializer(RegistrySerializer):
+    """A hashtag campaign with its organisers, partners, MOU, hashtags and platforms."""
+
+    organisers = BriefRelatedField(queryset=Agency.objects.all(), many=True, required=False)
+    partners = BriefRelatedField(queryset=PartnerCompany.objects.all(), many=True, required=False)
+    mou = BriefRelatedField(queryset=Mou.objects.all(), required=False, allow_null=True)
+    hashtags = HashtagNamesField(required=False)
+    platforms = PlatformListField(required=False)
+
+    class Meta:
+        model = Campaign
+        fields = (
+            "id",
+            "url",
+            "display",
+            "slug",
+            "name",
+            "name_vi",
+            "starts_on",
+            "ends_on",
+            "organisers",
+            "partners",
+            "mou",
+            "hashtags",
+            "platforms",
+            "description",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+    def create(self, validated_data):
+        if "hashtags" in validated_data:
+            validated_data["hashtags"] = hashtags_named(validated_data["hashtags"])
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        if "hashtags" in validated_data:
+            validated_data["hashtags"] = hashtags_named(validated_data["hashtags"])
+        return super().update(instance, validated_data)
+
+
+class AssignmentSerializer(RegistrySerializer):
+    """A channel's part in a campaign."""
+
+    campaign = BriefRelatedField(queryset=Campaign.objects.all())
+    channel = BriefRelatedField(queryset=Channel.objects.all())
+
+    class Meta:
+        model = Assignment
+        fields = (
+            "id",
+            "url",
+            "display",
+            "campaign",
+            "channel",
+            "role",
+            "status",
+            "starts_on",
+            "ends_on",
+            "videos_planned",
+            "deliverables",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class CampaignReportSerializer(RegistrySerializer):
+    """Reach figures one source reported for a campaign (optionally one hashtag) on a platform."""
+
+    campaign = BriefRelatedField(queryset=Campaign.objects.all())
+    hashtag = BriefRelatedField(queryset=Hashtag.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = CampaignReport
+        fields = (
+            "id",
+            "url",
+            "display",
+            "campaign",
+            "hashtag",
+            "platform",
+            "reported_on",
+            "period_starts_on",
+            "period_ends_on",
+            *CampaignReport.FIGURE_FIELDS,
+            "approximate",
+            "source_note",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )

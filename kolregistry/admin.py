@@ -1,0 +1,324 @@
+"""Admin building blocks shared by the registry apps: the base class, accent-insensitive search, list filters."""
+
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import get_m2m_reverse_field_name
+
+from accounts.scoping import INTERNAL_FIELD_NAMES, access_for, hides_internal_fields, scope_queryset
+from kolregistry.text import fold
+from partners.choices import MouStatus, Platform
+from partners.models import Mou, PartnerCompany, RosterMembership
+
+# Set here because every app's admin module imports this one before the first request.
+admin.site.site_header = _("KOL partnership registry")
+admin.site.site_title = _("KOL partnership registry")
+admin.site.index_title = _("Registry administration")
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+class AccentInsensitiveSearchMixin:
+    """Search that ignores case and Vietnamese accents on every database backend.
+
+    Each whitespace-separated term, folded with ``kolregistry.text.fold``, must match
+    at least one of ``search_lookups`` (``"quach beem"`` finds "Quách Beem"). The
+    lookups target the folded ``search_text`` columns, which PostgreSQL serves from
+    trigram indexes. The autocomplete views call ``get_search_results`` too.
+    """
+
+    search_lookups = ("search_text__contains",)
+
+    def get_search_results(self, request, queryset, search_term):
+        terms = [folded for folded in (fold(term) for term in search_term.split()) if folded]
+        if not terms:
+            return queryset, False
+        conditions = [Q.create([(lookup, term) for lookup in self.search_lookups], connector=Q.OR) for term in terms]
+        if not any(lookup_spawns_duplicates(self.opts, lookup) for lookup in self.search_lookups):
+            return queryset.filter(*conditions), False
+        # Matching through a to-many relation would repeat rows; match in a subquery instead.
+        matches = self.model._default_manager.all()
+        for condition in conditions:
+            matches = matches.filter(condition)
+        return queryset.filter(pk__in=matches.values("pk")), False
+
+
+def https_url_formfield(field, **kwargs):
+    """Form field for ``field``; URLs typed without a scheme get https:// (Django 6's default)."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
+def without_internal(fields):
+    """``fields`` (possibly with tuples of fields on one line) minus the internal ones."""
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            field = tuple(name for name in field if name not in INTERNAL_FIELD_NAMES)
+            if field:
+                kept.append(field)
+        elif field not in INTERNAL_FIELD_NAMES:
+            kept.append(field)
+    return kept
+
+
+class RegistryFormsMixin:
+    """Shared by registry admins and inlines.
+
+    - Choices for foreign keys and many-to-many fields come through ``scope_queryset``, so a partner user
+      can neither see nor submit another company's rows.
+    - Internal fields (``accounts.scoping.INTERNAL_FIELD_NAMES``) are hidden from partner users.
+    - URLs typed without a scheme get https:// (Django 6's default).
+    """
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._scoped(request, super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._scoped(request, super().formfield_for_manytomany(db_field, request, **kwargs))
+
+    @staticmethod
+    def _scoped(request, formfield):
+        if formfield is not None and getattr(formfield, "queryset", None) is not None:
+            formfield.queryset = scope_queryset(request, formfield.queryset)
+        return formfield
+
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or ())
+        if hides_internal_fields(request):
+            exclude.extend(INTERNAL_FIELD_NAMES)
+        return exclude
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return without_internal(fields) if hides_internal_fields(request) else fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not hides_internal_fields(request):
+            return fieldsets
+        return [(name, {**options, "fields": without_internal(options["fields"])}) for name, options in fieldsets]
+
+
+class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    """Base of every registry admin: history, accent-insensitive search, and the rows the user may see.
+
+    Relation filters use ``RelatedOnlyFieldListFilter`` so they offer only values found in those rows.
+    """
+
+    readonly_fields = TIMESTAMPS
+    list_per_page = 50
+    change_list_template = "admin/registry/change_list.html"
+
+    def get_queryset(self, request):
+        return scope_queryset(request, super().get_queryset(request))
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "show_deleted_link": access_for(request).everything}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        opts = self.model._meta
+        deleted = path(
+            "deleted/",
+            self.admin_site.admin_view(self.deleted_view),
+            name=f"{opts.app_label}_{opts.model_name}_deleted",
+        )
+        return [deleted, *super().get_urls()]
+
+    def history_object_is_live(self, request, object_id):
+        """True for a visible object, False for a deleted one its history may show; 404 otherwise.
+
+        simple-history falls back to the last historical copy for any id it cannot find, which would
+        show out-of-scope objects; only ministry-wide users may see deleted ones.
+        """
+        pk = unquote(object_id)
+        if self.get_queryset(request).filter(pk=pk).exists():
+            return True
+        if self.model._default_manager.filter(pk=pk).exists() or not access_for(request).everything:
+            raise Http404
+        return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.history_object_is_live(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        history_m2m = getattr(request, "history_m2m_initial", None)
+        if not history_m2m:
+            return form
+
+        class FormAtVersion(form):
+            def __init__(self, *args, **form_kwargs):
+                form_kwargs["initial"] = {**history_m2m, **(form_kwargs.get("initial") or {})}
+                super().__init__(*args, **form_kwargs)
+
+        return FormAtVersion
+
+    def history_m2m_values(self, version_id):
+        """Many-to-many ids as they were at ``version_id``: a deleted object's own rows are gone."""
+        record = get_object_or_404(self.model.history, history_id=version_id)
+        values = {}
+        for field in record._history_m2m_fields:
+            related_name = get_m2m_reverse_field_name(field)
+            values[field.name] = list(getattr(record, field.name).values_list(f"{related_name}_id", flat=True))
+        return values
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        live = self.history_object_is_live(request, object_id)
+        request.history_m2m_initial = self.history_m2m_values(version_id)
+        # simple-history saves a POSTed revert without checking rights; restoring a deleted object adds it back.
+        if request.method == "POST" and not (
+            self.has_change_permission(request) and (live or self.has_add_permission(request))
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def deleted_view(self, request):
+        """Deleted objects of this model, each linking to its history, where it can be restored."""
+        if not (access_for(request).everything and self.has_view_permission(request)):
+            raise PermissionDenied
+        history = self.model.history.model
+        live_ids = self.model._default_manager.values("pk")
+        deletions = (
+            history.objects.filter(history_type="-")
+            .exclude(id__in=live_ids)
+            .select_related("history_user")
+            .order_by("-history_date")
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Deleted %(name)s") % {"name": self.model._meta.verbose_name_plural},
+            "opts": self.model._meta,
+            "deletions": deletions[:200],
+        }
+        return TemplateResponse(request, "admin/registry/deleted_objects.html", context)
+
+
+class ChoiceListFilter(admin.SimpleListFilter):
+    """A SimpleListFilter that refuses values outside its lookups instead of ignoring them."""
+
+    def checked_value(self):
+        value = self.value()
+        if value is not None and value not in {str(key) for key, _label in self.lookup_choices}:
+            raise IncorrectLookupParameters(f"Unknown {self.parameter_name}: {value}")
+        return value
+
+
+class ActiveTodayFilter(ChoiceListFilter):
+    """Rows whose period contains today; the model's queryset must offer ``active_on(day)``."""
+
+    title = _("active today")
+    parameter_name = "active_today"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        active = queryset.model._default_manager.active_on(timezone.localdate()).values("pk")
+        return queryset.filter(pk__in=active) if value == "yes" else queryset.exclude(pk__in=active)
+
+
+class ManagedByPartnerFilter(ChoiceListFilter):
+    """Channels on a partner's roster today, through an active roster membership.
+
+    ``channel_path`` is the lookup from the listed model to the channel's id.
+    """
+
+    title = _("managed by partner (today)")
+    parameter_name = "managed_by"
+    channel_path = "pk"
+
+    def lookups(self, request, model_admin):
+        partners = scope_queryset(request, PartnerCompany.objects.only("pk", "short_name"))
+        return [(partner.pk, str(partner)) for partner in partners]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        channel_ids = RosterMembership.objects.active_on(timezone.localdate()).filter(partner_id=value)
+        return queryset.filter(**{f"{self.channel_path}__in": channel_ids.values("channel_id")})
+
+
+class ChannelManagedByPartnerFilter(ManagedByPartnerFilter):
+    """For rows that point at a channel (metrics, assignments)."""
+
+    channel_path = "channel"
+
+
+class MouStatusFilter(ChoiceListFilter):
+    """The derived MOU status (draft, active, expired, terminated); ``mou_path`` leads to the MOU."""
+
+    title = _("MOU status")
+    parameter_name = "mou_status"
+    mou_path = "pk"
+
+    def lookups(self, request, model_admin):
+        return MouStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{self.mou_path}__in": Mou.objects.with_status_in([value]).values("pk")})
+
+
+class CampaignMouStatusFilter(MouStatusFilter):
+    """For campaigns: the status of the MOU the campaign runs under."""
+
+    mou_path = "mou"
+
+
+class ExpiringWithinFilter(ChoiceListFilter):
+    """Active MOUs whose end date falls within the chosen number of days."""
+
+    title = _("time left")
+    parameter_name = "expiring_within"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("30", _("within 30 days")),
+            ("90", _("within 90 days")),
+            ("180", _("within 180 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=Mou.objects.expiring_within(int(value)).values("pk"))
+
+
+class PlatformsFilter(ChoiceListFilter):
+    """For a JSON list of platforms (campaigns)."""
+
+    title = _("platform")
+    parameter_name = "platform"
+
+    def lookups(self, request, model_admin):
+        return Platform.choices
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        # JSON containment is PostgreSQL-only; the quoted value matches one list item on every backend.
+        return queryset.filter(platforms__icontains=f'"{value}"')

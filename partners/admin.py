@@ -1,0 +1,274 @@
+"""Admin for agencies, partner companies, KOLs, channels, roster memberships and MOUs."""
+
+from django.contrib import admin
+from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kolregistry.admin import (
+    TIMESTAMPS,
+    ActiveTodayFilter,
+    ChannelManagedByPartnerFilter,
+    ExpiringWithinFilter,
+    ManagedByPartnerFilter,
+    MouStatusFilter,
+    RegistryAdmin,
+    RegistryFormsMixin,
+)
+
+from .choices import MouStatus
+from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
+
+
+class ChannelInline(RegistryFormsMixin, admin.TabularInline):
+    """Channels under their owner (a KOL or an agency); the other owner field stays empty."""
+
+    model = Channel
+    fields = ("platform", "display_name", "handle", "url", "language", "launched_on", "followers")
+    readonly_fields = ("followers",)
+    extra = 0
+    show_change_link = True
+
+
+class PartnerRosterInline(RegistryFormsMixin, admin.TabularInline):
+    """The channels a partner company manages, past and present."""
+
+    model = RosterMembership
+    fields = ("channel", "starts_on", "ends_on", "source_url", "notes")
+    autocomplete_fields = ("channel",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("channel")
+
+
+class ChannelRosterInline(RegistryFormsMixin, admin.TabularInline):
+    """The partner companies that managed a channel, past and present."""
+
+    model = RosterMembership
+    fields = ("partner", "starts_on", "ends_on", "source_url", "notes")
+    autocomplete_fields = ("partner",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("partner")
+
+
+class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
+    """Dated audience snapshots of a channel."""
+
+    model = ChannelMetric
+    fields = (
+        "measured_on",
+        "subject",
+        "followers",
+        "likes",
+        "views",
+        "comments",
+        "approximate",
+        "source_url",
+        "source_note",
+    )
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Agency)
+class AgencyAdmin(RegistryAdmin):
+    """Agencies and their tree (ministry, department, center)."""
+
+    list_display = ("name", "acronym", "name_vi", "kind", "parent", "province")
+    list_filter = ("kind", "province")
+    list_select_related = ("parent",)
+    search_fields = ("search_text",)
+    autocomplete_fields = ("parent",)
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ChannelInline,)
+
+
+@admin.register(PartnerCompany)
+class PartnerCompanyAdmin(RegistryAdmin):
+    """Partner companies with their roster of channels."""
+
+    list_display = ("short_name", "legal_name", "name_vi", "kind", "tax_code", "roster_today", "website")
+    list_filter = ("kind",)
+    # Explicit because the count annotation's GROUP BY drops Meta.ordering (autocomplete pages need an order).
+    ordering = ("short_name",)
+    search_fields = ("search_text",)
+    prepopulated_fields = {"slug": ("short_name",)}
+    inlines = (PartnerRosterInline,)
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(roster_size=Count("memberships", filter=active_on_condition(today, "memberships__")))
+        )
+
+    @admin.display(description=_("channels managed today"), ordering="roster_size")
+    def roster_today(self, obj):
+        return obj.roster_size
+
+
+@admin.register(Kol)
+class KolAdmin(RegistryAdmin):
+    """KOLs with their channels; search also matches their channels' names and handles."""
+
+    list_display = ("name", "name_en", "kind", "nationality", "channel_count")
+    list_filter = ("kind", "nationality")
+    ordering = ("name",)
+    search_fields = ("search_text",)
+    search_lookups = ("search_text__contains", "channels__search_text__contains")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (ChannelInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(channel_total=Count("channels"))
+
+    @admin.display(description=_("channels"), ordering="channel_total")
+    def channel_count(self, obj):
+        return obj.channel_total
+
+
+@admin.register(Channel)
+class ChannelAdmin(RegistryAdmin):
+    """Channels with their owner, latest follower count, metrics and roster history."""
+
+    list_display = (
+        "name",
+        "platform",
+        "handle",
+        "owner",
+        "managed_by_today",
+        "followers",
+        "followers_on",
+        "language",
+    )
+    list_filter = ("platform", ManagedByPartnerFilter, "language")
+    list_select_related = ("kol", "agency")
+    search_fields = ("search_text",)
+    search_lookups = ("search_text__contains", "kol__search_text__contains", "agency__search_text__contains")
+    autocomplete_fields = ("kol", "agency")
+    readonly_fields = ("followers", "followers_on", *TIMESTAMPS)
+    inlines = (ChannelMetricInline, ChannelRosterInline)
+
+    def get_queryset(self, request):
+        active = RosterMembership.objects.active_on(timezone.localdate()).select_related("partner")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("memberships", queryset=active, to_attr="active_memberships"))
+        )
+
+    @admin.display(description=_("channel"), ordering="display_name")
+    def name(self, obj):
+        return obj.display_name or obj.handle or obj.url or "-"
+
+    @admin.display(description=_("owner"))
+    def owner(self, obj):
+        return obj.owner
+
+    @admin.display(description=_("managed by (today)"))
+    def managed_by_today(self, obj):
+        return ", ".join(str(membership.partner) for membership in obj.active_memberships) or "-"
+
+
+@admin.register(ChannelMetric)
+class ChannelMetricAdmin(RegistryAdmin):
+    """Dated audience snapshots; conflicting figures stand side by side."""
+
+    list_display = ("channel", "measured_on", "subject", "followers", "likes", "views", "comments", "approximate")
+    list_filter = ("channel__platform", ChannelManagedByPartnerFilter, "approximate")
+    list_select_related = ("channel",)
+    search_fields = ("channel__search_text",)
+    search_lookups = ("channel__search_text__contains", "channel__kol__search_text__contains")
+    autocomplete_fields = ("channel",)
+
+
+@admin.register(RosterMembership)
+class RosterMembershipAdmin(RegistryAdmin):
+    """Who managed which channel, and when."""
+
+    list_display = ("channel", "partner", "starts_on", "ends_on", "active_today")
+    list_filter = (("partner", admin.RelatedOnlyFieldListFilter), ActiveTodayFilter, "channel__platform")
+    list_select_related = ("channel", "partner")
+    search_fields = ("channel__search_text", "partner__search_text")
+    search_lookups = (
+        "channel__search_text__contains",
+        "channel__kol__search_text__contains",
+        "partner__search_text__contains",
+    )
+    autocomplete_fields = ("channel", "partner")
+    date_hierarchy = "starts_on"
+
+    @admin.display(description=_("active today"), boolean=True)
+    def active_today(self, obj):
+        return obj.is_active_on(timezone.localdate())
+
+
+@admin.register(Mou)
+class MouAdmin(RegistryAdmin):
+    """MOUs with their derived status, signed PDF and the KOLs and channels they name."""
+
+    list_display = (
+        "title",
+        "reference",
+        "agency",
+        "partner",
+        "signed_on",
+        "starts_on",
+        "ends_on",
+        "status",
+        "campaign_count",
+        "has_document",
+    )
+    list_filter = (
+        MouStatusFilter,
+        ActiveTodayFilter,
+        ExpiringWithinFilter,
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        ("agency", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("agency", "partner")
+    ordering = Mou._meta.ordering
+    search_fields = ("search_text",)
+    search_lookups = (
+        "search_text__contains",
+        "agency__search_text__contains",
+        "partner__search_text__contains",
+    )
+    autocomplete_fields = ("agency", "partner", "renews", "kols", "channels")
+    readonly_fields = ("status", "campaign_list", *TIMESTAMPS)
+    fieldsets = (
+        (None, {"fields": ("reference", "title", "agency", "partner", "renews")}),
+        (
+            _("Period and status"),
+            {"fields": ("signed_on", "starts_on", "ends_on", "status", "terminated_on", "termination_reason")},
+        ),
+        (_("Content"), {"fields": ("scope", "document", "kols", "channels", "campaign_list")}),
+        (_("Record"), {"fields": ("source_url", "notes", *TIMESTAMPS)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_status().annotate(campaign_total=Count("campaigns"))
+
+    @admin.display(description=_("status"), ordering="status_code")
+    def status(self, obj):
+        return MouStatus(obj.status_code).label if hasattr(obj, "status_code") else obj.get_status_display()
+
+    @admin.display(description=_("campaigns"), ordering="campaign_total")
+    def campaign_count(self, obj):
+        return obj.campaign_total
+
+    @admin.display(description=_("campaigns under this MOU"))
+    def campaign_list(self, obj):
+        if obj.pk is None:
+            return "-"
+        return ", ".join(str(campaign) for campaign in obj.campaigns.all()) or "-"
+
+    @admin.display(description=_("signed PDF"), boolean=True)
+    def has_document(self, obj):
+        return bool(obj.document)

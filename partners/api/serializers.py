@@ -1,0 +1,197 @@
+"""Serializers for agencies, partner companies, KOLs, channels, rosters, metrics and MOUs."""
+
+from rest_framework import serializers
+
+from kolregistry.api import BriefRelatedField, RegistrySerializer
+from partners.choices import MouStatus
+from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+class AgencySerializer(RegistrySerializer):
+    """A government body; ``parent`` places it in the agency tree."""
+
+    parent = BriefRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Agency
+        fields = (
+            "id",
+            "url",
+            "display",
+            "slug",
+            "name",
+            "name_vi",
+            "acronym",
+            "kind",
+            "province",
+            "parent",
+            "website",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class PartnerCompanySerializer(RegistrySerializer):
+    """A partner company: creator network, platform or media company."""
+
+    class Meta:
+        model = PartnerCompany
+        fields = (
+            "id",
+            "url",
+            "display",
+            "slug",
+            "short_name",
+            "legal_name",
+            "name_vi",
+            "other_names",
+            "kind",
+            "tax_code",
+            "website",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class KolSerializer(RegistrySerializer):
+    """A KOL with both spellings of the name and the channels they own."""
+
+    channels = BriefRelatedField(model=Channel, many=True, read_only=True)
+
+    class Meta:
+        model = Kol
+        fields = (
+            "id",
+            "url",
+            "display",
+            "slug",
+            "name",
+            "name_en",
+            "kind",
+            "nationality",
+            "channels",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class ChannelSerializer(RegistrySerializer):
+    """A channel with its owner (KOL or agency) and its latest follower count.
+
+    ``url`` is the API address, as on every object; the channel's own web address is ``channel_url``.
+    """
+
+    channel_url = serializers.URLField(source="url", max_length=500, required=False, allow_blank=True)
+    kol = BriefRelatedField(queryset=Kol.objects.all(), required=False, allow_null=True)
+    agency = BriefRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Channel
+        fields = (
+            "id",
+            "url",
+            "display",
+            "platform",
+            "display_name",
+            "handle",
+            "channel_url",
+            "language",
+            "launched_on",
+            "kol",
+            "agency",
+            "followers",
+            "followers_on",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+        read_only_fields = ("followers", "followers_on")
+
+
+class ChannelMetricSerializer(RegistrySerializer):
+    """A dated snapshot of a channel's (or one post's) figures; whole-channel ones update its follower count."""
+
+    channel = BriefRelatedField(queryset=Channel.objects.all())
+
+    class Meta:
+        model = ChannelMetric
+        fields = (
+            "id",
+            "url",
+            "display",
+            "channel",
+            "measured_on",
+            "subject",
+            "followers",
+            "likes",
+            "views",
+            "comments",
+            "approximate",
+            "source_url",
+            "source_note",
+            *TIMESTAMPS,
+        )
+
+
+class RosterMembershipSerializer(RegistrySerializer):
+    """A channel on a partner's roster for a period (an empty end date: still managed)."""
+
+    channel = BriefRelatedField(queryset=Channel.objects.all())
+    partner = BriefRelatedField(queryset=PartnerCompany.objects.all())
+
+    class Meta:
+        model = RosterMembership
+        fields = (
+            "id",
+            "url",
+            "display",
+            "channel",
+            "partner",
+            "starts_on",
+            "ends_on",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class MouSerializer(RegistrySerializer):
+    """An MOU between an agency and a partner company; ``status`` is derived from its dates."""
+
+    agency = BriefRelatedField(queryset=Agency.objects.all())
+    partner = BriefRelatedField(queryset=PartnerCompany.objects.all())
+    renews = BriefRelatedField(queryset=Mou.objects.all(), required=False, allow_null=True)
+    kols = BriefRelatedField(queryset=Kol.objects.all(), many=True, required=False)
+    channels = BriefRelatedField(queryset=Channel.objects.all(), many=True, required=False)
+    status = serializers.ChoiceField(choices=MouStatus.choices, read_only=True)
+
+    class Meta:
+        model = Mou
+        fields = (
+            "id",
+            "url",
+            "display",
+            "reference",
+            "title",
+            "agency",
+            "partner",
+            "status",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "terminated_on",
+            "termination_reason",
+            "scope",
+            "renews",
+            "kols",
+            "channels",
+            "document",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )

@@ -1,0 +1,16 @@
+"""Routes of the partners resources under /api/v1/."""
+
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("agencies", views.AgencyViewSet)
+router.register("partners", views.PartnerCompanyViewSet)
+router.register("kols", views.KolViewSet)
+router.register("channels", views.ChannelViewSet)
+router.register("memberships", views.RosterMembershipViewSet)
+router.register("channel-metrics", views.ChannelMetricViewSet)
+router.register("mous", views.MouViewSet)
+
+urlpatterns = router.urls

@@ -1,0 +1,119 @@
+"""Viewsets for the partners resources, each with the queryset its serializer needs."""
+
+from django.db.models import Prefetch, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from accounts.scoping import scope_queryset
+from kolregistry.api import RegistryViewSet
+from partners import filtersets
+from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+
+from . import serializers as partner_serializers
+
+BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id")}
+
+
+class AgencyViewSet(RegistryViewSet):
+    """Government agencies."""
+
+    queryset = Agency.objects.select_related("parent")
+    serializer_class = partner_serializers.AgencySerializer
+    filterset_class = filtersets.AgencyFilterSet
+    ordering = ("name", "id")
+    ordering_choices = BY_NAME
+
+
+class PartnerCompanyViewSet(RegistryViewSet):
+    """Partner companies; ``roster`` lists the channels one managed on a date."""
+
+    queryset = PartnerCompany.objects.all()
+    serializer_class = partner_serializers.PartnerCompanySerializer
+    filterset_class = filtersets.PartnerCompanyFilterSet
+    ordering = ("short_name", "id")
+    ordering_choices = {"name": ("short_name", "id"), "-name": ("-short_name", "-id")}
+
+    def get_ordering(self):
+        if self.action == "roster":
+            return ChannelViewSet.ordering
+        return super().get_ordering()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="The date (default: today).")],
+        responses=partner_serializers.ChannelSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, filter_backends=[])
+    def roster(self, request, pk=None):
+        """The channels this partner managed on ``?on=YYYY-MM-DD``, with their KOL and latest follower count."""
+        partner = self.get_object()
+        on = request.query_params.get("on")
+        try:
+            day = serializers.DateField().run_validation(on) if on else timezone.localdate()
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"on": error.detail}) from error
+        channels = scope_queryset(request, ChannelViewSet.queryset.managed_by(partner, day))
+        page = self.paginate_queryset(channels)
+        serializer = partner_serializers.ChannelSerializer(page, many=True, context=self.get_serializer_context())
+        return self.get_paginated_response(serializer.data)
+
+
+class KolViewSet(RegistryViewSet):
+    """KOLs, searchable in both spellings."""
+
+    queryset = Kol.objects.prefetch_related(Prefetch("channels", queryset=Channel.objects.order_by("id")))
+    serializer_class = partner_serializers.KolSerializer
+    filterset_class = filtersets.KolFilterSet
+    ordering = ("name", "id")
+    ordering_choices = BY_NAME
+
+
+class ChannelViewSet(RegistryViewSet):
+    """Channels with their owner and latest follower count."""
+
+    # Channels without a count sort as -1, so the keyset position is never NULL.
+    queryset = Channel.objects.select_related("kol", "agency").annotate(followers_rank=Coalesce("followers", Value(-1)))
+    serializer_class = partner_serializers.ChannelSerializer
+    filterset_class = filtersets.ChannelFilterSet
+    ordering = ("display_name", "id")
+    ordering_choices = {
+        "name": ("display_name", "id"),
+        "-name": ("-display_name", "-id"),
+        "followers": ("followers_rank", "id"),
+        "-followers": ("-followers_rank", "-id"),
+    }
+
+
+class ChannelMetricViewSet(RegistryViewSet):
+    """Follower and reach snapshots of channels."""
+
+    queryset = ChannelMetric.objects.select_related("channel")
+    serializer_class = partner_serializers.ChannelMetricSerializer
+    filterset_class = filtersets.ChannelMetricFilterSet
+
+
+class RosterMembershipViewSet(RegistryViewSet):
+    """Roster memberships: which partner managed which channel when."""
+
+    queryset = RosterMembership.objects.select_related("channel", "partner")
+    serializer_class = partner_serializers.RosterMembershipSerializer
+    filterset_class = filtersets.RosterMembershipFilterSet
+    ordering = ("-starts_on", "-id")
+    ordering_choices = {"starts_on": ("starts_on", "id"), "-starts_on": ("-starts_on", "-id")}
+
+
+class MouViewSet(RegistryViewSet):
+    """MOUs between agencies and partner companies."""
+
+    queryset = Mou.objects.select_related("agency", "partner", "renews").prefetch_related(
+        Prefetch("kols", queryset=Kol.objects.order_by("id")),
+        Prefetch("channels", queryset=Channel.objects.order_by("id")),
+    )
+    serializer_class = partner_serializers.MouSerializer
+    filterset_class = filtersets.MouFilterSet
+    ordering = ("title", "id")
+    ordering_choices = {"title": ("title", "id"), "-title": ("-title", "-id")}

@@ -1,0 +1,480 @@
+"""The partners resources through the REST API: CRUD, validation, database rejections, seed-data queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from tests.factories import (
+    AgencyFactory,
+    ChannelFactory,
+    ChannelMetricFactory,
+    KolFactory,
+    MouFactory,
+    PartnerCompanyFactory,
+    RosterMembershipFactory,
+)
+
+SOURCE = "https://baoquangninh.vn/bao-chi-truyen-thong-tren-mang-xa-hoi-dinh-huong-nhanh-nhay-lan-toa-3360233.html"
+
+
+@pytest.fixture
+def api(staff_user):
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
+
+
+def results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+# Each resource: (path, model, factory, payload for POST/PUT, PATCH, invalid payload and the field it names).
+def agency_case():
+    parent = AgencyFactory()
+    payload = {
+        "name": "Quang Ninh Provincial Media Center",
+        "acronym": "QMG",
+        "kind": "provincial",
+        "province": "Quảng Ninh",
+        "slug": "qmg",
+        "parent": parent.pk,
+    }
+    return payload, {"acronym": "QMG2"}, {**payload, "kind": "galaxy"}, "kind"
+
+
+def partner_case():
+    payload = {
+        "short_name": "SChannel",
+        "legal_name": "SChannel Advertising and Communication Services Joint Stock Company",
+        "kind": "creator_network",
+        "slug": "schannel",
+    }
+    return payload, {"other_names": "Schannel Network"}, {**payload, "tax_code": "12345"}, "tax_code"
+
+
+def kol_case():
+    payload = {"name": "Quách Beem", "name_en": "Quach Beem", "kind": "person", "slug": "quach-beem"}
+    return payload, {"nationality": "VN"}, {**payload, "nationality": "Lao"}, "nationality"
+
+
+def channel_case():
+    payload = {"platform": "tiktok", "display_name": "Quách Beem", "handle": "@QuachBeem", "kol": KolFactory().pk}
+    invalid = {**payload, "agency": AgencyFactory().pk}
+    return payload, {"language": "vi"}, invalid, "agency"
+
+
+def membership_case():
+    payload = {
+        "channel": ChannelFactory().pk,
+        "partner": PartnerCompanyFactory().pk,
+        "starts_on": "2020-12-14",
+    }
+    return payload, {"ends_on": "2025-12-31"}, {**payload, "ends_on": "2019-01-01"}, "ends_on"
+
+
+def metric_case():
+    payload = {"channel": ChannelFactory().pk, "measured_on": "2022-01-01", "followers": 144000, "source_url": SOURCE}
+    invalid = {**payload, "source_url": "", "source_note": ""}
+    return payload, {"likes": 136000}, invalid, "source_url"
+
+
+def mou_case():
+    payload = {
+        "title": "SChannel KOL communication MOU 2024\u20132027",
+        "agency": AgencyFactory().pk,
+        "partner": PartnerCompanyFactory().pk,
+        "starts_on": "2024-01-01",
+        "ends_on": "2027-12-31",
+        "kols": [KolFactory().pk],
+        "channels": [ChannelFactory().pk],
+    }
+    return payload, {"scope": "Content on vietnam.vn"}, {**payload, "ends_on": "2023-01-01"}, "ends_on"
+
+
+RESOURCES = {
+    "agencies": (Agency, AgencyFactory, agency_case),
+    "partners": (PartnerCompany, PartnerCompanyFactory, partner_case),
+    "kols": (Kol, KolFactory, kol_case),
+    "channels": (Channel, ChannelFactory, channel_case),
+    "memberships": (RosterMembership, RosterMembershipFactory, membership_case),
+    "channel-metrics": (ChannelMetric, ChannelMetricFactory, metric_case),
+    "mous": (Mou, MouFactory, mou_case),
+}
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_list_and_detail(api, resource):
+    _model, factory, _case = RESOURCES[resource]
+    obj = factory()
+    [row] = results(api.get(f"/api/v1/{resource}/"))
+    assert row["id"] == obj.pk
+    assert row["display"] == str(obj)
+    assert row["url"] == f"http://testserver/api/v1/{resource}/{obj.pk}/"
+    assert "search_text" not in row
+    detail = api.get(row["url"])
+    assert detail.status_code == 200
+    assert detail.json() == row
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_create(api, resource):
+    model, _factory, case = RESOURCES[resource]
+    payload, _patch, _invalid, _field = case()
+    response = api.post(f"/api/v1/{resource}/", payload)
+    assert response.status_code == 201, response.content
+    assert model.objects.filter(pk=response.json()["id"]).exists()
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_put_and_patch(api, resource):
+    _model, _factory, case = RESOURCES[resource]
+    payload, patch, _invalid, _field = case()
+    url = api.post(f"/api/v1/{resource}/", payload).json()["url"]
+    put = api.put(url, payload)
+    assert put.status_code == 200, put.content
+    patched = api.patch(url, patch)
+    assert patched.status_code == 200, patched.content
+    for name, value in patch.items():
+        assert patched.json()[name] == value
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_delete(api, resource):
+    model, factory, _case = RESOURCES[resource]
+    obj = factory()
+    assert api.delete(f"/api/v1/{resource}/{obj.pk}/").status_code == 204
+    assert not model.objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_invalid_create_is_a_400_naming_the_field(api, resource):
+    model, _factory, case = RESOURCES[resource]
+    _payload, _patch, invalid, field = case()
+    before = model.objects.count()
+    response = api.post(f"/api/v1/{resource}/", invalid)
+    assert response.status_code == 400
+    assert isinstance(response.json()[field], list)
+    assert response.json()[field][0]
+    assert model.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_unauthenticated_is_401(resource):
+    assert APIClient().get(f"/api/v1/{resource}/").status_code == 401
+
+
+def test_api_root_lists_every_resource(api):
+    root = api.get("/api/v1/").json()
+    assert set(root) == {
+        "agencies",
+        "partners",
+        "kols",
+        "channels",
+        "memberships",
+        "channel-metrics",
+        "mous",
+        "campaigns",
+        "hashtags",
+        "assignments",
+        "campaign-reports",
+    }
+
+
+def test_browsable_api_for_logged_in_users(client, staff_user):
+    assert client.get("/api/v1/channels/", HTTP_ACCEPT="text/html").status_code == 401
+    client.force_login(staff_user)
+    response = client.get("/api/v1/channels/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+
+
+# Representation
+
+
+def test_channel_carries_owner_brief_and_latest_followers(api):
+    kol = KolFactory(name="Quách Beem", name_en="Quach Beem", slug="quach-beem")
+    channel = ChannelFactory(kol=kol)
+    ChannelMetricFactory(channel=channel, measured_on=datetime.date(2022, 1, 1), followers=144000)
+    row = api.get(f"/api/v1/channels/{channel.pk}/").json()
+    assert row["kol"] == {
+        "id": kol.pk,
+        "url": f"http://testserver/api/v1/kols/{kol.pk}/",
+        "display": "Quách Beem / Quach Beem",
+        "slug": "quach-beem",
+    }
+    assert row["agency"] is None
+    assert (row["followers"], row["followers_on"]) == (144000, "2022-01-01")
+
+
+def test_channel_write_normalises_and_accepts_a_brief_object(api):
+    kol = KolFactory()
+    response = api.post(
+        "/api/v1/channels/",
+        {
+            "platform": "tiktok",
+            "handle": " @QuachBeem ",
+            "kol": {"id": kol.pk},
+            "channel_url": "https://WWW.tiktok.com/@q/",
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["handle"] == "quachbeem"
+    assert response.json()["channel_url"] == "https://tiktok.com/@q"
+
+
+def test_brief_list(api):
+    partner = PartnerCompanyFactory(slug="schannel", short_name="SChannel")
+    assert results(api.get("/api/v1/partners/?brief=1")) == [
+        {
+            "id": partner.pk,
+            "url": f"http://testserver/api/v1/partners/{partner.pk}/",
+            "display": "SChannel",
+            "slug": "schannel",
+        }
+    ]
+
+
+def test_mou_status_is_derived_and_read_only(api):
+    mou = MouFactory(starts_on=datetime.date(2024, 1, 1), ends_on=datetime.date(2099, 12, 31))
+    response = api.patch(f"/api/v1/mous/{mou.pk}/", {"status": "terminated"})
+    assert response.status_code == 200
+    assert response.json()["status"] == "active"
+
+
+def test_unknown_foreign_key_id_is_a_400(api):
+    response = api.post("/api/v1/channels/", {"platform": "tiktok", "kol": 999999})
+    assert response.status_code == 400
+    assert "999999" in response.json()["kol"][0]
+    response = api.post("/api/v1/channels/", {"platform": "tiktok", "kol": "abc"})
+    assert response.status_code == 400
+    assert response.json()["kol"]
+
+
+def test_channel_without_owner_is_a_400(api):
+    response = api.post("/api/v1/channels/", {"platform": "tiktok", "display_name": "Orphan"})
+    assert response.status_code == 400
+    assert response.json()["kol"] == ["Choose the KOL or the agency that owns this channel."]
+
+
+def test_agency_cannot_become_its_own_descendant(api):
+    ministry = AgencyFactory()
+    department = AgencyFactory(parent=ministry)
+    response = api.patch(f"/api/v1/agencies/{ministry.pk}/", {"parent": department.pk})
+    assert response.status_code == 400
+    assert response.json()["parent"]
+    ministry.refresh_from_db()
+    assert ministry.parent is None
+
+
+def test_patch_validates_against_the_stored_values(api):
+    membership = RosterMembershipFactory(starts_on=datetime.date(2024, 1, 1))
+    response = api.patch(f"/api/v1/memberships/{membership.pk}/", {"ends_on": "2023-01-01"})
+    assert response.status_code == 400
+    assert response.json()["ends_on"] == ["The end date cannot be before the start date."]
+
+
+def test_overlapping_membership_is_a_400_with_a_message(api):
+    existing = RosterMembershipFactory(starts_on=datetime.date(2020, 12, 14))
+    response = api.post(
+        "/api/v1/memberships/",
+        {"channel": existing.channel_id, "partner": PartnerCompanyFactory().pk, "starts_on": "2024-01-01"},
+    )
+    assert response.status_code == 400
+    assert "already managed by" in response.json()["starts_on"][0]
+    assert RosterMembership.objects.count() == 1
+
+
+def test_duplicate_handle_is_a_400_with_a_message(api):
+    ChannelFactory(platform="tiktok", handle="quachbeem")
+    response = api.post("/api/v1/channels/", {"platform": "tiktok", "handle": "@QuachBeem", "kol": KolFactory().pk})
+    assert response.status_code == 400
+    assert "already has this handle" in str(response.json())
+
+
+def test_overlap_the_database_rejects_is_a_409_not_a_500(api, monkeypatch):
+    """A concurrent write can pass validation; the exclusion constraint still rejects it cleanly."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    monkeypatch.setattr(RosterMembership, "clean", lambda self: None)
+    existing = RosterMembershipFactory(starts_on=datetime.date(2020, 12, 14))
+    response = api.post(
+        "/api/v1/memberships/",
+        {"channel": existing.channel_id, "partner": PartnerCompanyFactory().pk, "starts_on": "2024-01-01"},
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": "This channel is already managed by a partner during this period."}
+    assert RosterMembership.objects.count() == 1
+
+
+def test_check_constraint_the_database_rejects_is_a_400_not_a_500(api, monkeypatch):
+    monkeypatch.setattr(Channel, "clean", lambda self: None)
+    response = api.post(
+        "/api/v1/channels/", {"platform": "tiktok", "kol": KolFactory().pk, "agency": AgencyFactory().pk}
+    )
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["A channel is owned by exactly one KOL or one agency."]}
+    assert not Channel.objects.exists()
+
+
+def test_deleting_a_referenced_row_is_a_409(api):
+    channel = ChannelFactory()
+    response = api.delete(f"/api/v1/kols/{channel.kol_id}/")
+    assert response.status_code == 409
+    assert "refer to it" in response.json()["detail"]
+    assert Kol.objects.filter(pk=channel.kol_id).exists()
+
+
+# Pagination
+
+
+def test_limit_and_cursor_walk_every_row_once(api):
+    ChannelFactory.create_batch(7, display_name="Same name")
+    ChannelFactory.create_batch(3)
+    seen, url = [], "/api/v1/channels/?limit=3"
+    while url:
+        body = api.get(url).json()
+        assert set(body) == {"next", "previous", "results"}
+        assert len(body["results"]) <= 3
+        seen += [row["id"] for row in body["results"]]
+        url = body["next"]
+    assert sorted(seen) == sorted(Channel.objects.values_list("pk", flat=True))
+    assert len(seen) == 10
+
+
+def test_limit_defaults_to_50_and_is_capped_at_500(api):
+    kol = KolFactory()
+    Channel.objects.bulk_create(Channel(platform="tiktok", handle=f"c{n}", kol=kol) for n in range(501))
+    assert len(results(api.get("/api/v1/channels/"))) == 50
+    capped = api.get("/api/v1/channels/?limit=100000").json()
+    assert len(capped["results"]) == 500
+    assert capped["next"]
+
+
+def test_ordering_by_followers_walks_pages_with_unknown_counts(api):
+    for followers in (None, 5, 5, 10, None):
+        channel = ChannelFactory()
+        if followers:
+            ChannelMetricFactory(channel=channel, followers=followers)
+    seen, url = [], "/api/v1/channels/?ordering=-followers&limit=2"
+    while url:
+        body = api.get(url).json()
+        seen += [row["followers"] for row in body["results"]]
+        url = body["next"]
+    assert seen == [10, 5, 5, None, None]
+
+
+def test_unknown_ordering_is_a_400(api):
+    response = api.get("/api/v1/channels/?ordering=handle")
+    assert response.status_code == 400
+    assert response.json()["ordering"]
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "cD1ub3QtYS1udW1iZXI%3D"])
+def test_bad_cursor_is_a_404(api, cursor):
+    ChannelFactory()
+    assert api.get(f"/api/v1/channels/?ordering=followers&cursor={cursor}").status_code == 404
+
+
+# Roster shortcut
+
+
+def test_roster_shortcut_lists_the_channels_managed_on_a_date(api):
+    partner = PartnerCompanyFactory()
+    current = RosterMembershipFactory(partner=partner, starts_on=datetime.date(2020, 12, 14)).channel
+    RosterMembershipFactory(partner=partner, starts_on=datetime.date(2025, 1, 1))
+    ChannelMetricFactory(channel=current, followers=175000, measured_on=datetime.date(2024, 1, 1))
+    rows = results(api.get(f"/api/v1/partners/{partner.pk}/roster/?on=2024-01-01"))
+    assert [(row["id"], row["followers"]) for row in rows] == [(current.pk, 175000)]
+    assert rows[0]["kol"]["id"] == current.kol_id
+
+
+def test_roster_shortcut_defaults_to_today_and_rejects_bad_dates(api):
+    membership = RosterMembershipFactory(starts_on=datetime.date(2020, 1, 1))
+    url = f"/api/v1/partners/{membership.partner_id}/roster/"
+    assert [row["id"] for row in results(api.get(url))] == [membership.channel_id]
+    response = api.get(f"{url}?on=2024-13-45")
+    assert response.status_code == 400
+    assert response.json()["on"]
+
+
+# Built on the demo data from the source articles
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_vitamin_mou_names_its_channels_and_kols(api):
+    mou = Mou.objects.get(partner__slug="vitamin")
+    kols = {row["slug"] for row in results(api.get(f"/api/v1/kols/?mou={mou.pk}"))}
+    assert len(kols) == 9
+    assert {"quang-linh", "mayssa", "miss-sidewalk", "quach-beem", "hoang-nam"} <= kols
+    channels = {row["display_name"] for row in results(api.get(f"/api/v1/channels/?mou={mou.pk}"))}
+    assert len(channels) == 9
+    assert {"Quang Linh Vlog", "Cô gái Lào Mayssa", "Hoa hậu vỉa hè", "Blog của Rọt", "Quách Beem"} <= channels
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_schannel_mou_in_force_on_2026_but_not_mid_2028(api):
+    def titles(day):
+        return [row["title"] for row in results(api.get(f"/api/v1/mous/?partner=schannel&active_on={day}"))]
+
+    assert titles("2026-01-01") == ["SChannel KOL communication MOU 2024\u20132027"]
+    assert titles("2028-06-01") == []
+
+
+@pytest.mark.usefixtures("demo_data")
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("quach beem", "Quách Beem"), ("hoa hau via he", "Hoa hậu vỉa hè"), ("QUÁCH", "Quách Beem")],
+)
+def test_accent_insensitive_search_finds_vitamin_channels(api, query, expected):
+    names = [row["display_name"] for row in results(api.get("/api/v1/channels/", {"q": query}))]
+    assert names == [expected]
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_kol_search_matches_both_spellings(api):
+    assert [row["slug"] for row in results(api.get("/api/v1/kols/", {"q": "miss sidewalk"}))] == ["miss-sidewalk"]
+    assert [row["slug"] for row in results(api.get("/api/v1/kols/", {"q": "hoa hau"}))] == ["miss-sidewalk"]
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_search_quang_ninh_finds_qmg_channels_through_their_owner(api):
+    qmg_channels = set(Channel.objects.filter(agency__slug="qmg").values_list("pk", flat=True))
+    found = {row["id"] for row in results(api.get("/api/v1/channels/", {"q": "Quảng Ninh", "limit": 500}))}
+    assert len(qmg_channels) >= 9
+    assert qmg_channels <= found
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_qmg_roster_comes_back_with_follower_counts(api):
+    rows = results(api.get("/api/v1/channels/?agency=qmg&ordering=-followers"))
+    followers = [(row["platform"], row["followers"]) for row in rows]
+    assert followers[:3] == [("facebook", 354000), ("youtube", 175000), ("tiktok", 72400)]
+    assert all(row["agency"]["slug"] == "qmg" for row in rows)
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_bhmedia_roster_on_2024_01_01(api):
+    bhmedia = PartnerCompany.objects.get(slug="bhmedia")
+    rows = results(api.get(f"/api/v1/partners/{bhmedia.pk}/roster/?on=2024-01-01"))
+    assert [(row["display_name"], row["platform"], row["followers"]) for row in rows] == [
+        ("Quang Ninh TV", "youtube", 175000)
+    ]
+    assert rows[0]["agency"]["slug"] == "qmg"
+    assert results(api.get(f"/api/v1/partners/{bhmedia.pk}/roster/?on=2020-12-13")) == []
+
+
+@pytest.mark.usefixtures("demo_data")
+def test_schannel_mou_expires_within_its_remaining_days(api):
+    mou = Mou.objects.get(partner__slug="schannel")
+    remaining = (mou.ends_on - timezone.localdate()).days
+    if remaining < 0:
+        pytest.skip("the SChannel MOU has ended")
+    within = results(api.get(f"/api/v1/mous/?expires_within={remaining + 1}"))
+    assert mou.pk in {row["id"] for row in within}
+    assert mou.pk not in {row["id"] for row in results(api.get(f"/api/v1/mous/?expires_within={remaining - 1}"))}
