@@ -17,7 +17,7 @@ from kolregistry.admin import (
 )
 from partners.choices import Platform
 
-from .models import Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
+from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
 
 
 class AssignmentInline(RegistryFormsMixin, admin.TabularInline):
@@ -205,20 +205,7 @@ class CampaignReportAdmin(RegistryAdmin):
         (None, {"fields": ("campaign", "hashtag", "platform", "reported_on", "period_starts_on", "period_ends_on")}),
         (
             _("Figures"),
-            {
-                "fields": (
-                    "videos",
-                    "template_uses",
-                    "views",
-                    "likes",
-                    "comments",
-                    "shares",
-                    "positive_share_pct",
-                    "profile_frame_changes",
-                    "story_template_uses",
-                    "approximate",
-                )
-            },
+            {"fields": (*REPORT_FIGURE_FIELDS, "approximate")},
         ),
         (_("Source"), {"fields": ("source_url", "source_note", "notes", "created_at", "updated_at")}),
     )

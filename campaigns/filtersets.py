@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.api import RegistryFilterSet, RelatedObjectsField, SlugFilter, id_filter, slug_filter
+from kolregistry.api import RegistryFilterSet, RelatedObjectsField, SlugFilter, id_filter, scoped_subquery, slug_filter
 from partners.choices import Platform
 from partners.models import Agency, Channel, Mou, PartnerCompany, RosterMembership, active_on_condition
 
@@ -139,11 +139,14 @@ class AssignmentFilterSet(django_filters.FilterSet):
         # Unknown dates count as open, so an undated assignment matches any management of its channel.
         starts = Coalesce(OuterRef("starts_on"), OuterRef("campaign__starts_on"), Value(datetime.date.min))
         ends = Coalesce(OuterRef("ends_on"), OuterRef("campaign__ends_on"), Value(datetime.date.max))
-        managed = RosterMembership.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=starts),
-            starts_on__lte=ends,
-            channel=OuterRef("channel"),
-            partner__in=partners,
+        managed = scoped_subquery(
+            self,
+            RosterMembership.objects.filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=starts),
+                starts_on__lte=ends,
+                channel=OuterRef("channel"),
+                partner__in=partners,
+            ),
         )
         return queryset.filter(Exists(managed))
 

@@ -28,7 +28,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.api.history import HistoryMixin
-from accounts.scoping import scope_queryset
+from accounts.scoping import INTERNAL_FIELD_NAMES, hides_internal_fields, scope_queryset
 from kolregistry.text import fold
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -161,6 +161,14 @@ class RegistrySerializer(serializers.ModelSerializer):
     def get_url(self, obj):
         return reverse(detail_view_name(type(obj)), kwargs={"pk": obj.pk}, request=self.context.get("request"))
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and hides_internal_fields(request):
+            for name in INTERNAL_FIELD_NAMES:
+                fields.pop(name, None)
+        return fields
+
     def get_validators(self):
         # Uniqueness and constraints are checked by full_clean() in validate(), with the model's messages.
         return []
@@ -286,6 +294,14 @@ class RegistryViewSet(HistoryMixin, viewsets.ModelViewSet):
 
 
 # FilterSet building blocks shared by the apps' filtersets.
+
+
+def scoped_subquery(filterset, queryset):
+    """A filter's subquery sees only the caller's rows, so filtering cannot reveal other partners' data.
+
+    A FilterSet used from code, without a request, is not scoped.
+    """
+    return queryset if filterset.request is None else scope_queryset(filterset.request, queryset)
 
 
 def search_terms(value):

@@ -136,6 +136,15 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Signed MOU documents: PDF only, at most this many bytes.
+# Throttle counters live in the cache: with several gunicorn workers, share one through REDIS_URL.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        if os.environ.get("REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 KOLREG_MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("KOLREG_MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")

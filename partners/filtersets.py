@@ -9,7 +9,15 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.api import IdFilter, IntegerFilter, RegistryFilterSet, SlugFilter, id_filter, slug_filter
+from kolregistry.api import (
+    IdFilter,
+    IntegerFilter,
+    RegistryFilterSet,
+    SlugFilter,
+    id_filter,
+    scoped_subquery,
+    slug_filter,
+)
 
 from .choices import AgencyKind, KolKind, MouStatus, PartnerKind, Platform
 from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
@@ -113,7 +121,8 @@ class ChannelFilterSet(RegistryFilterSet):
     def managed_channel_ids(self, **filters):
         # A plain IN (subquery) rather than a correlated EXISTS: SQLite would otherwise run the
         # subquery per channel through the partner index.
-        memberships = RosterMembership.objects.filter(**filters)
+        # Scoped, so a partner cannot learn another partner's roster by filtering on it.
+        memberships = scoped_subquery(self, RosterMembership.objects.filter(**filters))
         day = self.form.cleaned_data.get("active_on")
         if day:
             memberships = memberships.filter(active_on_condition(day))
@@ -129,8 +138,11 @@ class ChannelFilterSet(RegistryFilterSet):
 
     def filter_mou(self, queryset, name, mou):
         named = Mou.channels.through.objects.filter(mou=mou, channel=OuterRef("pk"))
-        managed = RosterMembership.objects.filter(
-            overlapping(mou.starts_on, mou.ends_on), channel=OuterRef("pk"), partner_id=mou.partner_id
+        managed = scoped_subquery(
+            self,
+            RosterMembership.objects.filter(
+                overlapping(mou.starts_on, mou.ends_on), channel=OuterRef("pk"), partner_id=mou.partner_id
+            ),
         )
         return queryset.filter(Exists(named) | Exists(managed))
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import translation
+from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +33,14 @@ def staff_user(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("admin", "admin@example.test", "test-password-123")
+
+
+@pytest.fixture
+def api(staff_user):
+    """An API client signed in as a superuser."""
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    return client
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 import pytest
 from django.db import connection, transaction
 from django.http import QueryDict
-from rest_framework.test import APIClient
 
 from partners.api.views import ChannelViewSet, KolViewSet, MouViewSet, RosterMembershipViewSet
 from partners.filtersets import ChannelFilterSet, KolFilterSet, MouFilterSet, RosterMembershipFilterSet
@@ -69,13 +68,6 @@ LIST_ENDPOINTS = {
     "assignments": lambda n: AssignmentFactory.create_batch(n, campaign=CampaignFactory()),
     "campaign-reports": lambda n: CampaignReportFactory.create_batch(n, campaign=CampaignFactory(), hashtag=None),
 }
-
-
-@pytest.fixture
-def api(staff_user):
-    client = APIClient()
-    client.force_authenticate(staff_user)
-    return client
 
 
 @pytest.mark.parametrize("rows", [1, 200])

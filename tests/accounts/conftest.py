@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, PartnerAccount
@@ -24,22 +23,6 @@ from tests.factories import (
 )
 
 PASSWORD = "test-password-123"
-
-
-@pytest.fixture(autouse=True)
-def isolated(settings):
-    """Fresh throttle counters, and DRF's own exception handler and no pagination.
-
-    The stub API in ``api_stub`` must not depend on the real API modules' settings.
-    """
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
-        "DEFAULT_PAGINATION_CLASS": None,
-    }
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
-from rest_framework.test import APIClient
 
 from partners.filtersets import (
     AgencyFilterSet,
@@ -35,13 +34,6 @@ def pks(filterset_class, data, model):
     filterset = filterset_class(QueryDict(urlencode(data, doseq=True)), queryset=model.objects.all())
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs.values_list("pk", flat=True))
-
-
-@pytest.fixture
-def api(staff_user):
-    client = APIClient()
-    client.force_authenticate(staff_user)
-    return client
 
 
 @pytest.fixture
