@@ -296,7 +296,12 @@ class Channel(SearchableModel):
         )
         self.followers = latest.followers if latest else None
         self.followers_on = latest.measured_on if latest else None
-        Channel.objects.filter(pk=self.pk).update(followers=self.followers, followers_on=self.followers_on)
+        # A save, not an update(), so the change is in the channel's history too; from a fresh copy,
+        # so the history records the stored row rather than this possibly stale instance.
+        stored = Channel.objects.get(pk=self.pk)
+        if (stored.followers, stored.followers_on) != (self.followers, self.followers_on):
+            stored.followers, stored.followers_on = self.followers, self.followers_on
+            stored.save(update_fields=["followers", "followers_on", "updated_at"])
 
 
 class ChannelMetricQuerySet(models.QuerySet):
