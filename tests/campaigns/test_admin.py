@@ -19,6 +19,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
+from tests.helpers import listed
 
 pytestmark = pytest.mark.django_db
 
@@ -28,11 +29,6 @@ DAY = datetime.timedelta(days=1)
 
 def changelist_url(model):
     return reverse(f"admin:campaigns_{model}_changelist")
-
-
-def listed(response):
-    """The objects a changelist shows on its page."""
-    return list(response.context["cl"].result_list)
 
 
 def make_hashtags(n):

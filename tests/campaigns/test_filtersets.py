@@ -1,10 +1,8 @@
 """The campaigns FilterSets: what each filter selects, and invalid values answered with a 400."""
 
 import datetime
-from urllib.parse import urlencode
 
 import pytest
-from django.http import QueryDict
 from rest_framework.test import APIClient
 
 from campaigns.filtersets import AssignmentFilterSet, CampaignFilterSet, CampaignReportFilterSet, HashtagFilterSet
@@ -20,15 +18,9 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
+from tests.helpers import pks
 
 pytestmark = pytest.mark.django_db
-
-
-def pks(filterset_class, data, model):
-    """The pks the filterset selects for ``data``, given as a query string would give it."""
-    filterset = filterset_class(QueryDict(urlencode(data, doseq=True)), queryset=model.objects.all())
-    assert filterset.is_valid(), filterset.errors
-    return set(filterset.qs.values_list("pk", flat=True))
 
 
 @pytest.fixture

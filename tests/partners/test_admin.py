@@ -19,6 +19,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
+from tests.helpers import listed
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +30,6 @@ PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 def changelist_url(model):
     return reverse(f"admin:partners_{model}_changelist")
-
-
-def listed(response):
-    """The objects a changelist shows on its page."""
-    return list(response.context["cl"].result_list)
 
 
 def make_agencies(n):

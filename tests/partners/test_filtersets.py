@@ -1,7 +1,6 @@
 """The partners FilterSets: what each filter selects, and invalid values answered with a 400."""
 
 import datetime
-from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
@@ -25,15 +24,9 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
+from tests.helpers import pks
 
 pytestmark = pytest.mark.django_db
-
-
-def pks(filterset_class, data, model):
-    """The pks the filterset selects for ``data``, given as a query string would give it."""
-    filterset = filterset_class(QueryDict(urlencode(data, doseq=True)), queryset=model.objects.all())
-    assert filterset.is_valid(), filterset.errors
-    return set(filterset.qs.values_list("pk", flat=True))
 
 
 @pytest.fixture
