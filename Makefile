@@ -33,8 +33,10 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver --insecure $(HOST)
 
+# Tests run in parallel, one worker per core (pytest-xdist); PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto
 test: install-dev
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

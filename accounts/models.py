@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kolregistry.access import PartnerScope
 from kolregistry.models import TimeStampedModel
 
 TOKEN_PREFIX_LENGTH = 8
@@ -24,6 +25,9 @@ def hash_key(key):
 
 class PartnerAccount(TimeStampedModel):
     """Links a user to the partner company they work for: the user sees only that company's data."""
+
+    # Accounts and tokens are managed by administrators; partners see none.
+    partner_scope = PartnerScope()
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="partner_account"
@@ -70,6 +74,9 @@ class ApiToken(TimeStampedModel):
     It acts with its owner's rights, narrowed by ``read_only`` (safe methods only)
     and by ``partner`` (only that company's data, with partner-user rights).
     """
+
+    # Accounts and tokens are managed by administrators; partners see none.
+    partner_scope = PartnerScope()
 
     name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the system using it."))
     owner = models.ForeignKey(

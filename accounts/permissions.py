@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from campaigns.models import Campaign, CampaignReport, Hashtag
+from kolregistry.access import access_for, in_scope
 from partners.models import Channel, ChannelMetric
 
-from .scoping import access_for, in_scope, request_token
+from .access import request_token
 
 # The model permission each method needs, as DjangoModelPermissions, plus view for reads.
 PERMS_MAP = {

@@ -47,25 +47,3 @@ def ensure_roles(apps=global_apps):
     for name, permissions in role_permissions(apps.get_model("auth", "Permission")).items():
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(permissions)
-
-
-def assign_demo_roles(users_by_username):
-    """Give the demo users their roles: ``ministry.demo`` staff, ``schannel.demo`` and ``vitamin.demo`` partners."""
-    from django.contrib.auth.models import Group
-
-    from partners.models import PartnerCompany
-
-    from .models import PartnerAccount
-
-    ensure_roles()
-    partner_slugs = {"schannel.demo": "schannel", "vitamin.demo": "vitamin"}
-    for username, user in users_by_username.items():
-        if username == "ministry.demo":
-            user.groups.add(Group.objects.get(name=MINISTRY_STAFF))
-            if not user.is_staff:
-                user.is_staff = True
-                user.save(update_fields=["is_staff"])
-        elif username in partner_slugs:
-            user.groups.add(Group.objects.get(name=PARTNER_USERS))
-            partner = PartnerCompany.objects.get(slug=partner_slugs[username])
-            PartnerAccount.objects.update_or_create(user=user, defaults={"partner": partner})

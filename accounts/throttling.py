@@ -9,7 +9,7 @@ workers should point ``CACHES`` at a shared cache such as Redis.
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from .scoping import request_token
+from .access import request_token
 
 
 class SettingsRateThrottle(SimpleRateThrottle):

@@ -6,15 +6,8 @@ from django.db.models import Count
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.admin import (
-    ActiveTodayFilter,
-    CampaignMouStatusFilter,
-    ChannelManagedByPartnerFilter,
-    PlatformsFilter,
-    RegistryAdmin,
-    RegistryFormsMixin,
-    https_url_formfield,
-)
+from kolregistry.admin import ActiveTodayFilter, RegistryAdmin, RegistryFormsMixin, https_url_formfield
+from partners.admin import CampaignMouStatusFilter, ChannelManagedByPartnerFilter, PlatformsFilter
 from partners.choices import Platform
 
 from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag

@@ -11,7 +11,14 @@ from django.db.models import Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.api import RegistryFilterSet, RelatedObjectsField, SlugFilter, id_filter, scoped_subquery, slug_filter
+from kolregistry.api.filters import (
+    RegistryFilterSet,
+    RelatedObjectsField,
+    SlugFilter,
+    id_filter,
+    scoped_subquery,
+    slug_filter,
+)
 from partners.choices import Platform
 from partners.models import Agency, Channel, Mou, PartnerCompany, RosterMembership, active_on_condition
 

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kolregistry.access import PartnerScope
 from kolregistry.models import SearchableModel, SourcedModel
 from partners.choices import Platform
 from partners.models import (
@@ -54,6 +55,9 @@ def validate_period_within(starts_on, ends_on, outer_start, outer_end, outer_lab
 
 class Hashtag(SourcedModel):
     """A hashtag, one entity across campaigns: #BanSacViet and #bansacviet are the same tag."""
+
+    # A partner sees the hashtags of its campaigns and of their reports.
+    partner_scope = PartnerScope(via=("campaigns", "reports"))
 
     name = models.CharField(_("name"), max_length=100, help_text=_("Without the leading #."))
     notes = models.TextField(_("notes"), blank=True)
@@ -103,6 +107,9 @@ class CampaignQuerySet(models.QuerySet):
 
 class Campaign(SearchableModel):
     """A hashtag campaign run by one or more agencies, optionally under an MOU."""
+
+    # A partner sees the campaigns it takes part in, and those where one of its channels has an assignment.
+    partner_scope = PartnerScope(partner="partners", via=("assignments",))
 
     name = models.CharField(_("name (English)"), max_length=255)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
@@ -159,6 +166,9 @@ class Campaign(SearchableModel):
 
 class Assignment(SourcedModel):
     """A channel's part in a campaign: role, deliverables, period and status."""
+
+    # A partner sees the assignments of the channels it sees.
+    partner_scope = PartnerScope(via=("channel",))
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assignments"
@@ -224,6 +234,9 @@ class CampaignReport(SourcedModel):
 
     Reports are never overwritten: two sources that disagree stand side by side.
     """
+
+    # A partner sees the reports of the campaigns it sees.
+    partner_scope = PartnerScope(via=("campaign",))
 
     campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="reports")
     hashtag = models.ForeignKey(

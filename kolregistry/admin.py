@@ -15,10 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.utils import get_m2m_reverse_field_name
 
-from accounts.scoping import INTERNAL_FIELD_NAMES, access_for, hides_internal_fields, scope_queryset
+from kolregistry.access import INTERNAL_FIELD_NAMES, access_for, hides_internal_fields, scope_queryset
 from kolregistry.text import fold
-from partners.choices import MouStatus, Platform
-from partners.models import Mou, PartnerCompany, RosterMembership
 
 # Set here because every app's admin module imports this one before the first request.
 admin.site.site_header = _("KOL partnership registry")
@@ -78,7 +76,7 @@ class RegistryFormsMixin:
 
     - Choices for foreign keys and many-to-many fields come through ``scope_queryset``, so a partner user
       can neither see nor submit another company's rows.
-    - Internal fields (``accounts.scoping.INTERNAL_FIELD_NAMES``) are hidden from partner users.
+    - Internal fields (``kolregistry.access.INTERNAL_FIELD_NAMES``) are hidden from partner users.
     - URLs typed without a scheme get https:// (Django 6's default).
     """
 
@@ -234,91 +232,3 @@ class ActiveTodayFilter(ChoiceListFilter):
             return queryset
         active = queryset.model._default_manager.active_on(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=active) if value == "yes" else queryset.exclude(pk__in=active)
-
-
-class ManagedByPartnerFilter(ChoiceListFilter):
-    """Channels on a partner's roster today, through an active roster membership.
-
-    ``channel_path`` is the lookup from the listed model to the channel's id.
-    """
-
-    title = _("managed by partner (today)")
-    parameter_name = "managed_by"
-    channel_path = "pk"
-
-    def lookups(self, request, model_admin):
-        partners = scope_queryset(request, PartnerCompany.objects.only("pk", "short_name"))
-        return [(partner.pk, str(partner)) for partner in partners]
-
-    def queryset(self, request, queryset):
-        value = self.checked_value()
-        if value is None:
-            return queryset
-        channel_ids = RosterMembership.objects.active_on(timezone.localdate()).filter(partner_id=value)
-        return queryset.filter(**{f"{self.channel_path}__in": channel_ids.values("channel_id")})
-
-
-class ChannelManagedByPartnerFilter(ManagedByPartnerFilter):
-    """For rows that point at a channel (metrics, assignments)."""
-
-    channel_path = "channel"
-
-
-class MouStatusFilter(ChoiceListFilter):
-    """The derived MOU status (draft, active, expired, terminated); ``mou_path`` leads to the MOU."""
-
-    title = _("MOU status")
-    parameter_name = "mou_status"
-    mou_path = "pk"
-
-    def lookups(self, request, model_admin):
-        return MouStatus.choices
-
-    def queryset(self, request, queryset):
-        value = self.checked_value()
-        if value is None:
-            return queryset
-        return queryset.filter(**{f"{self.mou_path}__in": Mou.objects.with_status_in([value]).values("pk")})
-
-
-class CampaignMouStatusFilter(MouStatusFilter):
-    """For campaigns: the status of the MOU the campaign runs under."""
-
-    mou_path = "mou"
-
-
-class ExpiringWithinFilter(ChoiceListFilter):
-    """Active MOUs whose end date falls within the chosen number of days."""
-
-    title = _("time left")
-    parameter_name = "expiring_within"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("30", _("within 30 days")),
-            ("90", _("within 90 days")),
-            ("180", _("within 180 days")),
-        ]
-
-    def queryset(self, request, queryset):
-        value = self.checked_value()
-        if value is None:
-            return queryset
-        return queryset.filter(pk__in=Mou.objects.expiring_within(int(value)).values("pk"))
-
-
-class PlatformsFilter(ChoiceListFilter):
-    """For a JSON list of platforms (campaigns)."""
-
-    title = _("platform")
-    parameter_name = "platform"
-
-    def lookups(self, request, model_admin):
-        return Platform.choices
-
-    def queryset(self, request, queryset):
-        value = self.checked_value()
-        if value is None:
-            return queryset
-        # JSON containment is PostgreSQL-only; the quoted value matches one list item on every backend.
-        return queryset.filter(platforms__icontains=f'"{value}"')

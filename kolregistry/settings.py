@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "partners",
     "campaigns",
     "accounts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,9 @@ KOLREG_MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("KOLREG_MOU_DOCUMENT_MAX_BYTE
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
+# Who is asking: a function request -> kolregistry.access.Access (see kolregistry/access.py).
+REGISTRY_ACCESS_RESOLVER = "accounts.access.resolve_access"
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
@@ -166,8 +170,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("KOLREG_THROTTLE_ANON", "30/minute"),
     },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "kolregistry.pagination.RegistryPagination",
-    "EXCEPTION_HANDLER": "kolregistry.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "kolregistry.api.pagination.RegistryPagination",
+    "EXCEPTION_HANDLER": "kolregistry.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -175,6 +179,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+
+# The apps' API URL modules, mounted under /api/v1/ in this order; each defines the ``router`` whose
+# resources the API root lists. Named here so that the core (kolregistry.api.urls) imports no app.
+API_URLCONFS = ["partners.api.urls", "campaigns.api.urls"]
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "KOL partnership registry API",

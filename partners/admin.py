@@ -5,19 +5,101 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.admin import (
-    TIMESTAMPS,
-    ActiveTodayFilter,
-    ChannelManagedByPartnerFilter,
-    ExpiringWithinFilter,
-    ManagedByPartnerFilter,
-    MouStatusFilter,
-    RegistryAdmin,
-    RegistryFormsMixin,
-)
+from kolregistry.access import scope_queryset
+from kolregistry.admin import TIMESTAMPS, ActiveTodayFilter, ChoiceListFilter, RegistryAdmin, RegistryFormsMixin
 
-from .choices import MouStatus
+from .choices import MouStatus, Platform
 from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
+
+# List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
+
+
+class ManagedByPartnerFilter(ChoiceListFilter):
+    """Channels on a partner's roster today, through an active roster membership.
+
+    ``channel_path`` is the lookup from the listed model to the channel's id.
+    """
+
+    title = _("managed by partner (today)")
+    parameter_name = "managed_by"
+    channel_path = "pk"
+
+    def lookups(self, request, model_admin):
+        partners = scope_queryset(request, PartnerCompany.objects.only("pk", "short_name"))
+        return [(partner.pk, str(partner)) for partner in partners]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        channel_ids = RosterMembership.objects.active_on(timezone.localdate()).filter(partner_id=value)
+        return queryset.filter(**{f"{self.channel_path}__in": channel_ids.values("channel_id")})
+
+
+class ChannelManagedByPartnerFilter(ManagedByPartnerFilter):
+    """For rows that point at a channel (metrics, assignments)."""
+
+    channel_path = "channel"
+
+
+class MouStatusFilter(ChoiceListFilter):
+    """The derived MOU status (draft, active, expired, terminated); ``mou_path`` leads to the MOU."""
+
+    title = _("MOU status")
+    parameter_name = "mou_status"
+    mou_path = "pk"
+
+    def lookups(self, request, model_admin):
+        return MouStatus.choices
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(**{f"{self.mou_path}__in": Mou.objects.with_status_in([value]).values("pk")})
+
+
+class CampaignMouStatusFilter(MouStatusFilter):
+    """For campaigns: the status of the MOU the campaign runs under."""
+
+    mou_path = "mou"
+
+
+class ExpiringWithinFilter(ChoiceListFilter):
+    """Active MOUs whose end date falls within the chosen number of days."""
+
+    title = _("time left")
+    parameter_name = "expiring_within"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("30", _("within 30 days")),
+            ("90", _("within 90 days")),
+            ("180", _("within 180 days")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=Mou.objects.expiring_within(int(value)).values("pk"))
+
+
+class PlatformsFilter(ChoiceListFilter):
+    """For a JSON list of platforms (campaigns)."""
+
+    title = _("platform")
+    parameter_name = "platform"
+
+    def lookups(self, request, model_admin):
+        return Platform.choices
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        # JSON containment is PostgreSQL-only; the quoted value matches one list item on every backend.
+        return queryset.filter(platforms__icontains=f'"{value}"')
 
 
 class ChannelInline(RegistryFormsMixin, admin.TabularInline):

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.api import (
+from kolregistry.api.filters import (
     IdFilter,
     IntegerFilter,
     RegistryFilterSet,

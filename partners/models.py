@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kolregistry.access import PartnerScope
 from kolregistry.db import PeriodExclusionConstraint
 from kolregistry.models import SearchableModel, SourcedModel
 
@@ -57,6 +58,10 @@ class Agency(SearchableModel):
 
     Agencies form a tree through ``parent`` (ministry -> department -> center).
     """
+
+    # A partner sees the agencies it deals with: its MOUs' counterparties, its campaigns' organisers
+    # and the owners of its channels.
+    partner_scope = PartnerScope(via=("mous", "campaigns", "channels"))
 
     parent = models.ForeignKey(
         "self",
@@ -115,6 +120,9 @@ class Agency(SearchableModel):
 class PartnerCompany(SearchableModel):
     """A company that manages KOL channels or runs a platform, e.g. SChannel, Vitamin, TikTok Vietnam."""
 
+    # A partner sees itself.
+    partner_scope = PartnerScope(partner="pk")
+
     legal_name = models.CharField(_("legal name"), max_length=255)
     short_name = models.CharField(_("brand / short name"), max_length=100)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
@@ -160,6 +168,9 @@ class PartnerCompany(SearchableModel):
 
 class Kol(SearchableModel):
     """A key opinion leader: the person or organisation behind one or more channels."""
+
+    # A partner sees the KOLs behind the channels it sees.
+    partner_scope = PartnerScope(via=("channels",))
 
     name = models.CharField(_("name"), max_length=255, help_text=_("As written in Vietnamese, with accents."))
     name_en = models.CharField(
@@ -213,6 +224,10 @@ class ChannelQuerySet(models.QuerySet):
 
 class Channel(SearchableModel):
     """A social-media channel, owned by exactly one KOL or one agency."""
+
+    # A partner sees the channels it has ever had on its roster: its past memberships, assignments
+    # and reports refer to them.
+    partner_scope = PartnerScope(via=("memberships",))
 
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     display_name = models.CharField(_("display name"), max_length=255, blank=True)
@@ -322,6 +337,9 @@ class ChannelMetric(SourcedModel):
     Snapshots are never overwritten: conflicting figures stand side by side.
     """
 
+    # A partner sees the figures of the channels it sees.
+    partner_scope = PartnerScope(via=("channel",))
+
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="metrics")
     measured_on = models.DateField(
         _("measured on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
@@ -400,6 +418,9 @@ class RosterMembershipQuerySet(models.QuerySet):
 
 class RosterMembership(SourcedModel):
     """A channel managed by a partner company over a period (open end = still managed)."""
+
+    # A partner sees its own roster.
+    partner_scope = PartnerScope(partner="partner")
 
     channel = models.ForeignKey(
         Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="memberships"
@@ -517,6 +538,9 @@ class Mou(SearchableModel):
 
     Its status is derived from the dates and an explicit termination; it is never stored.
     """
+
+    # A partner sees its own MOUs.
+    partner_scope = PartnerScope(partner="partner")
 
     reference = models.CharField(_("reference number"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=255)

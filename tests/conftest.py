@@ -3,8 +3,16 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Real hashers spend their time on purpose; tests create and sign in hundreds of users."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -76,6 +76,6 @@ def test_unauthenticated_is_401(resource):
 
 
 def test_every_routed_resource_has_a_case():
-    from kolregistry.api_urls import ROUTERS
+    from kolregistry.api.urls import ROUTERS
 
     assert {prefix for router in ROUTERS for prefix, _viewset, _basename in router.registry} == set(RESOURCES)

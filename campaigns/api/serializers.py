@@ -7,7 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
-from kolregistry.api import BriefRelatedField, RegistrySerializer, django_errors_to_drf
+from kolregistry.api.errors import django_errors_to_drf
+from kolregistry.api.fields import BriefRelatedField
+from kolregistry.api.serializers import RegistrySerializer
 from partners.choices import Platform
 from partners.models import Agency, Channel, Mou, PartnerCompany
 

@@ -5,7 +5,7 @@ from django.db.models.functions import Lower
 
 from campaigns import filtersets
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
-from kolregistry.api import RegistryViewSet
+from kolregistry.api.viewsets import RegistryViewSet
 from partners.models import Agency, PartnerCompany
 
 from . import serializers

@@ -2,7 +2,8 @@
 
 from rest_framework import serializers
 
-from kolregistry.api import BriefRelatedField, RegistrySerializer
+from kolregistry.api.fields import BriefRelatedField
+from kolregistry.api.serializers import RegistrySerializer
 from partners.choices import MouStatus
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 

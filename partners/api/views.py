@@ -8,8 +8,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from accounts.scoping import scope_queryset
-from kolregistry.api import RegistryViewSet
+from kolregistry.access import scope_queryset
+from kolregistry.api.viewsets import RegistryViewSet
 from partners import filtersets
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 

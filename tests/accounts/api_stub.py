@@ -9,9 +9,9 @@ from django.urls import include, path
 from rest_framework import serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.history import HistoryMixin
-from accounts.scoping import scope_queryset
 from campaigns.models import Campaign, CampaignReport
+from kolregistry.access import scope_queryset
+from kolregistry.api.history import HistoryMixin
 from partners.models import ChannelMetric, Mou
 
 

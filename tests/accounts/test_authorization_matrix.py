@@ -12,7 +12,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from accounts.roles import MINISTRY_ADMINISTRATORS
-from kolregistry.api_urls import ROUTERS
+from kolregistry.api.urls import ROUTERS
 from tests.accounts.conftest import session_client, token_client, user_with_role
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.models import PartnerAccount
-from accounts.roles import MINISTRY_ADMINISTRATORS, MINISTRY_STAFF, PARTNER_USERS, assign_demo_roles, ensure_roles
+from accounts.roles import MINISTRY_ADMINISTRATORS, MINISTRY_STAFF, PARTNER_USERS, ensure_roles
+from demo.users import assign_demo_roles
 from tests.factories import PartnerCompanyFactory, UserFactory
 
 

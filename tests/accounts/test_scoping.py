@@ -6,8 +6,8 @@ from django.test import RequestFactory
 
 from accounts.models import ApiToken
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
-from accounts.scoping import scope_queryset
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from kolregistry.access import scope_queryset
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 from tests.factories import MouFactory
 

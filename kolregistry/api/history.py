@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from simple_history.utils import get_m2m_reverse_field_name
 
-from accounts.scoping import INTERNAL_FIELD_NAMES, hides_internal_fields
+from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 UNTOLD_FIELDS = frozenset({"id", "search_text", "created_at", "updated_at"})

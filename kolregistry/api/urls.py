@@ -1,13 +1,15 @@
-"""/api/v1/: the resource routers, authentication, the OpenAPI schema and Swagger UI."""
+"""/api/v1/: the resource routes, authentication, the OpenAPI schema and Swagger UI."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import APIRootView
 
-from campaigns.api.urls import router as campaigns_router
-from partners.api.urls import router as partners_router
-
-ROUTERS = (partners_router, campaigns_router)
+# The apps' URL modules come from settings.API_URLCONFS, by name, so the core imports no app.
+# Each defines a ``router``; URLconfs load on the first request, once the apps are ready.
+ROUTERS = tuple(import_module(urlconf).router for urlconf in settings.API_URLCONFS)
 
 
 class RegistryRootView(APIRootView):
@@ -23,6 +25,5 @@ urlpatterns = [
     path("auth/", include("accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("partners.api.urls")),
-    path("", include("campaigns.api.urls")),
+    *(path("", include(urlconf)) for urlconf in settings.API_URLCONFS),
 ]

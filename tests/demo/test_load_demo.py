@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from campaigns.demo import DEMO_MODELS, SOURCE_CULTURE_ARTICLE, SOURCE_NOTE_CONTEST_ARTICLE
 from campaigns.models import Campaign, CampaignReport, Hashtag
+from demo.facts import DEMO_MODELS, SOURCE_CULTURE_ARTICLE, SOURCE_NOTE_CONTEST_ARTICLE
 from partners.choices import MouStatus, Platform
 from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 

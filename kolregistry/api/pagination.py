@@ -1,7 +1,7 @@
-"""The API's pagination.
+"""The API's pagination: keyset (cursor) pages.
 
-It lives apart from kolregistry.api because DRF imports DEFAULT_PAGINATION_CLASS while defining
-GenericAPIView, so this module must not import DRF's views or viewsets.
+DRF imports DEFAULT_PAGINATION_CLASS while defining GenericAPIView, so neither this module nor the
+package ``__init__`` (which runs first) may import DRF's generic views or viewsets.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError

@@ -1,8 +1,10 @@
 """``manage.py load_demo``: the demo data set from the source articles."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.demo import DEMO_MODELS, DEMO_PASSWORD_ENV, load_demo
+from demo.facts import DEMO_MODELS, load_demo
+from demo.loader import DataError
+from demo.users import DEMO_PASSWORD_ENV
 
 
 class Command(BaseCommand):
@@ -18,7 +20,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        loader, demo_users = load_demo()
+        try:
+            loader, demo_users = load_demo()
+        except DataError as error:
+            raise CommandError(f"Demo data not loaded: {error}") from error
         if demo_users.generated_password:
             names = ", ".join(user.username for user in demo_users.created)
             self.stdout.write(

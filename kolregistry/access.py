@@ -1,0 +1,149 @@
+"""The one mechanism that decides which rows a request may see.
+
+The API viewsets, the admin, the filters' subqueries and the history pages all call
+``scope_queryset``. Two inputs feed it:
+
+- **who is asking**: ``settings.REGISTRY_ACCESS_RESOLVER`` names a function ``request -> Access``
+  (the accounts app provides it: roles, partner accounts, partner-scoped tokens);
+- **how rows relate to a partner company**: each model declares ``partner_scope = PartnerScope(...)``
+  beside its fields. A model without a declaration is invisible to partners (fail closed), and a
+  test walks every model so that a new one cannot be forgotten.
+
+Who sees what: ministry-wide access sees everything; partner access sees what the declarations
+grant its company; no access sees nothing.
+"""
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+from django.utils.module_loading import import_string
+
+# Field names hidden from partner users and partner-scoped tokens, on every model:
+# the ministry's own annotations.
+INTERNAL_FIELD_NAMES = frozenset({"notes"})
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one request may do: see everything, see one partner's data, or nothing."""
+
+    everything: bool = False
+    administrator: bool = False
+    partner_id: int | None = None
+
+    @property
+    def partner_scoped(self):
+        return self.partner_id is not None
+
+    @property
+    def nothing(self):
+        return not self.everything and self.partner_id is None
+
+
+NO_ACCESS = Access()
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    """How a model's rows relate to a partner company, declared on the model as ``partner_scope``.
+
+    A row is visible to a partner when any of these holds:
+
+    - ``partner`` names the field that holds the partner: a foreign key (``"partner"``), a many-to-many
+      field (``"partners"``), or ``"pk"`` for the partner company itself;
+    - ``via`` names relations (forward or reverse, to-one or to-many) to rows of other models that are
+      visible to the partner under *their* declarations: ``via=("channel",)`` for a channel's metrics.
+
+    ``PartnerScope()`` with neither says partners see none of the rows.
+    """
+
+    partner: str | None = None
+    via: tuple[str, ...] = ()
+
+    def condition(self, model, partner_id, _path=()):
+        """A duplicate-free ``Q`` selecting the rows of ``model`` that ``partner_id`` may see."""
+        if model in _path:
+            cycle = " -> ".join(m.__name__ for m in (*_path, model))
+            raise ImproperlyConfigured(f"partner_scope declarations form a cycle: {cycle}")
+        path = (*_path, model)
+        condition = Q(pk__in=[])
+        if self.partner == "pk":
+            condition |= Q(pk=partner_id)
+        elif self.partner:
+            field = model._meta.get_field(self.partner)
+            condition |= Q(**{field.attname: partner_id}) if field.many_to_one else _through(model, field, [partner_id])
+        for name in self.via:
+            field = model._meta.get_field(name)
+            related = field.related_model
+            visible = related._default_manager.filter(partner_condition(related, partner_id, path))
+            if field.concrete and (field.many_to_one or field.one_to_one):
+                condition |= Q(**{f"{field.attname}__in": visible.values("pk")})
+            elif field.one_to_many or field.one_to_one:
+                condition |= Q(pk__in=visible.values(field.field.attname))
+            else:
+                condition |= _through(model, field, visible.values("pk"))
+        return condition
+
+
+def _through(model, field, related_ids):
+    """Rows of ``model`` linked through the many-to-many ``field`` (either direction) to ``related_ids``."""
+    forward = field if field.concrete else field.field
+    through = forward.remote_field.through
+    own, other = forward.m2m_field_name(), forward.m2m_reverse_field_name()
+    if not field.concrete:  # the reverse side: this model is the many-to-many's target
+        own, other = other, own
+    return Q(pk__in=through.objects.filter(**{f"{other}__in": related_ids}).values(own))
+
+
+def declared_scope(model):
+    """The model's ``PartnerScope``, or None when it has none."""
+    scope = getattr(model._meta.concrete_model, "partner_scope", None)
+    return scope if isinstance(scope, PartnerScope) else None
+
+
+def partner_condition(model, partner_id, _path=()):
+    """The rows of ``model`` visible to ``partner_id``; none for a model without a declaration."""
+    scope = declared_scope(model)
+    return scope.condition(model, partner_id, _path) if scope else Q(pk__in=[])
+
+
+@cache
+def _resolver():
+    try:
+        return import_string(settings.REGISTRY_ACCESS_RESOLVER)
+    except (AttributeError, ImportError) as error:
+        raise ImproperlyConfigured("REGISTRY_ACCESS_RESOLVER must name a function request -> Access.") from error
+
+
+def access_for(request):
+    """The ``Access`` of ``request``, resolved once per request and caller."""
+    user, auth = getattr(request, "user", None), getattr(request, "auth", None)
+    caller = (getattr(user, "pk", None), getattr(auth, "pk", None))
+    # vars(), not getattr(): a DRF request would fall back to the wrapped Django request's cache.
+    cached = vars(request).get("_kolreg_access")
+    if cached is None or cached[0] != caller:
+        cached = (caller, _resolver()(request))
+        request._kolreg_access = cached
+    return cached[1]
+
+
+def hides_internal_fields(request):
+    return not access_for(request).everything
+
+
+def scope_queryset(request, queryset):
+    """Return the part of ``queryset`` that ``request``'s user (and token) may see."""
+    access = access_for(request)
+    if access.everything:
+        return queryset.all()  # a fresh clone, never a caller's (possibly cached) queryset
+    if access.nothing:
+        return queryset.none()
+    return queryset.filter(partner_condition(queryset.model, access.partner_id))
+
+
+def in_scope(request, model, pk):
+    """Whether the ``model`` row ``pk`` is within ``request``'s scope (for the target of a write)."""
+    return scope_queryset(request, model._default_manager.filter(pk=pk)).exists()

@@ -1,0 +1,89 @@
+"""Brief nested objects ``{id, url, display[, slug]}`` and the foreign key field that reads as one."""
+
+from functools import cache
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+
+def detail_view_name(model):
+    """Routers register each model under its model name: ``channel-detail``, ``partnercompany-detail``."""
+    return f"{model._meta.model_name}-detail"
+
+
+@cache
+def has_slug(model):
+    """Whether brief objects of ``model`` carry a slug (a field, or a property such as Hashtag's)."""
+    return any(field.name == "slug" for field in model._meta.concrete_fields) or isinstance(
+        getattr(model, "slug", None), property
+    )
+
+
+def brief_representation(obj, request):
+    data = {
+        "id": obj.pk,
+        "url": reverse(detail_view_name(type(obj)), kwargs={"pk": obj.pk}, request=request),
+        "display": str(obj),
+    }
+    if has_slug(type(obj)):
+        data["slug"] = obj.slug
+    return data
+
+
+class BriefSerializer(serializers.Serializer):
+    """The brief form of any registry object: ``{id, url, display[, slug]}``."""
+
+    id = serializers.IntegerField(read_only=True)
+    url = serializers.URLField(read_only=True)
+    display = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance):
+        return brief_representation(instance, self.context.get("request"))
+
+
+@cache
+def brief_serializer_for(model):
+    """A named BriefSerializer subclass per model, so the schema gets one component each."""
+    attrs = {"__doc__": f"Brief {model._meta.verbose_name}.", "__module__": __name__}
+    if has_slug(model):
+        attrs["slug"] = serializers.SlugField(read_only=True)
+    return type(f"Brief{model.__name__}Serializer", (BriefSerializer,), attrs)
+
+
+class BriefRelatedField(serializers.RelatedField):
+    """A foreign key: read as the brief nested object, written as the primary key.
+
+    Writes also accept the brief object itself (``{"id": 3, ...}``), so a GET body can be PUT back.
+    """
+
+    default_error_messages = {
+        "does_not_exist": _("There is no {model} with id {value}."),
+        "incorrect_type": _("Give the id (a whole number) of the {model}."),
+    }
+
+    def __init__(self, model=None, **kwargs):
+        super().__init__(**kwargs)
+        # Read-only fields have no queryset, yet the schema needs the model.
+        self.model = model or self.queryset.model
+
+    def to_representation(self, value):
+        return brief_representation(value, self.context.get("request"))
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id")
+        model_name = self.model._meta.verbose_name
+        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+            self.fail("incorrect_type", model=model_name)
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except self.get_queryset().model.DoesNotExist:
+            self.fail("does_not_exist", model=model_name, value=data)
+
+    def use_pk_only_optimization(self):
+        return False
+
+    def get_choices(self, cutoff=None):
+        # The browsable API would otherwise render a <select> of every row of the table.
+        return {}

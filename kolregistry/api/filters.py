@@ -1,0 +1,122 @@
+"""FilterSet building blocks shared by the apps' filtersets: scoped subqueries, search, slug and id filters."""
+
+import django_filters
+from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from kolregistry.access import scope_queryset
+from kolregistry.text import fold
+
+
+def scoped_subquery(filterset, queryset):
+    """A filter's subquery sees only the caller's rows, so filtering cannot reveal other partners' data.
+
+    A FilterSet used from code, without a request, is not scoped.
+    """
+    return queryset if filterset.request is None else scope_queryset(filterset.request, queryset)
+
+
+def search_terms(value):
+    """Folded whitespace-separated terms: ``"Quách  Beem"`` -> ``["quach", "beem"]``."""
+    return fold(value).split()
+
+
+def search(queryset, value, *search_text_paths):
+    """Rows where every folded term occurs in one of the ``search_text`` columns.
+
+    ``search_text__contains`` is a plain ``LIKE '%term%'`` that PostgreSQL serves from the pg_trgm GIN
+    index. With related tables (``"kol"``; ``""`` is the row's own column) each term becomes a UNION of
+    id sets, one per table, so every part can use its own index and no join duplicates rows.
+    """
+    model = queryset.model
+    for term in search_terms(value):
+        if not search_text_paths:
+            queryset = queryset.filter(search_text__contains=term)
+            continue
+        parts = [
+            model._default_manager.filter(
+                **{f"{path}__search_text__contains" if path else "search_text__contains": term}
+            )
+            .order_by()
+            .values("pk")
+            for path in search_text_paths
+        ]
+        queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
+    return queryset
+
+
+class RelatedObjectsField(django_filters.fields.ModelMultipleChoiceField):
+    """Cleans an absent value to ``[]``, so that filter methods are skipped rather than given ``none()``."""
+
+    def clean(self, value):
+        return super().clean(value) if value else []
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects by slug (or another text key), repeatable."""
+
+    field_class = RelatedObjectsField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelMultipleChoiceFilter):
+    """Related objects by id, repeatable."""
+
+    field_class = RelatedObjectsField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class SingleIdFilter(django_filters.ModelChoiceFilter):
+    """One related object by id."""
+
+
+def slug_filter(model, field_name, **kwargs):
+    """``?partner=schannel`` (repeatable); an unknown slug is a 400, not an empty list."""
+    name = model._meta.verbose_name
+    kwargs.setdefault("field_name", f"{field_name}__slug")
+    kwargs.setdefault("queryset", model._default_manager.all())
+    return SlugFilter(
+        to_field_name="slug",
+        distinct=False,
+        label=format_lazy(_("{model} (slug)"), model=name),
+        error_messages={"invalid_choice": format_lazy(_("There is no {model} with the slug “%(value)s”."), model=name)},
+        **kwargs,
+    )
+
+
+def id_filter(model, field_name=None, *, single=False, **kwargs):
+    """``?partner_id=3`` (repeatable unless ``single``); an unknown or non-numeric id is a 400."""
+    name = model._meta.verbose_name
+    if field_name:
+        kwargs["field_name"] = field_name
+    kwargs.setdefault("queryset", model._default_manager.all())
+    return (SingleIdFilter if single else IdFilter)(
+        distinct=False,
+        label=format_lazy(_("{model} (id)"), model=name),
+        error_messages={
+            "invalid_choice": format_lazy(_("There is no {model} with the id %(value)s."), model=name),
+            "invalid_pk_value": _("“%(pk)s” is not a valid id."),
+        },
+        **kwargs,
+    )
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole-number filter: ``1.5`` is a 400, not silently rounded."""
+
+    field_class = forms.IntegerField
+
+
+class RegistryFilterSet(django_filters.FilterSet):
+    """Base of the registry's filtersets: every filter is declared explicitly."""
+
+    q = django_filters.CharFilter(method="filter_q", label=_("Search (ignores case and accents)"))
+
+    search_text_paths = ()
+
+    def filter_q(self, queryset, name, value):
+        return search(queryset, value, *self.search_text_paths)

@@ -1,0 +1,34 @@
+"""OpenAPI: drf-spectacular extensions (registered when this module is imported) and shared parameters."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+from .fields import BriefRelatedField, brief_serializer_for
+
+
+class ApiTokenAuthenticationSchema(OpenApiAuthenticationExtension):
+    """OpenAPI: ``Authorization: Token <key>``."""
+
+    target_class = "accounts.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Token")
+
+
+class BriefRelatedFieldSchema(OpenApiSerializerFieldExtension):
+    """OpenAPI: the brief object in responses, an integer id in requests."""
+
+    target_class = BriefRelatedField
+
+    def map_serializer_field(self, auto_schema, direction):
+        if direction == "request":
+            return build_basic_type(OpenApiTypes.INT)
+        return auto_schema.resolve_serializer(brief_serializer_for(self.target.model), direction).ref
+
+
+BRIEF_PARAMETER = OpenApiParameter(
+    "brief", bool, description="Return only the brief form {id, url, display, slug} of each object."
+)

@@ -1,0 +1,63 @@
+"""The base of every registry viewset: ``?brief=``, ``?ordering=``, access scoping and ``/history/``."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError as DrfValidationError
+
+from kolregistry.access import scope_queryset
+
+from .fields import brief_serializer_for
+from .history import HistoryMixin
+from .schema import BRIEF_PARAMETER
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+
+
+class RegistryViewSet(HistoryMixin, viewsets.ModelViewSet):
+    """Base of every registry viewset.
+
+    Subclasses set ``queryset`` (with the select/prefetch its serializer needs), ``serializer_class``,
+    ``filterset_class``, a default ``ordering`` ending in a unique field and the ``ordering_choices``
+    clients may ask for with ``?ordering=``.
+    """
+
+    ordering = ("-id",)
+    ordering_choices = {}
+
+    @property
+    def brief(self):
+        return self.request.method == "GET" and self.request.query_params.get("brief", "").lower() in TRUE_VALUES
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.brief:
+            queryset = queryset.prefetch_related(None)
+        # The single place access scoping is enforced (kolregistry.access).
+        return scope_queryset(self.request, queryset)
+
+    def get_serializer_class(self):
+        if self.brief:
+            return brief_serializer_for(self.queryset.model)
+        return super().get_serializer_class()
+
+    def get_ordering(self):
+        requested = self.request.query_params.get("ordering")
+        if not requested:
+            return self.ordering
+        if requested not in self.ordering_choices:
+            choices = ", ".join(self.ordering_choices) or "-"
+            raise DrfValidationError({"ordering": [_("Order by one of: %(choices)s.") % {"choices": choices}]})
+        return self.ordering_choices[requested]
+
+    @classmethod
+    def list_parameters(cls):
+        parameters = [BRIEF_PARAMETER]
+        if cls.ordering_choices:
+            parameters.append(OpenApiParameter("ordering", str, enum=list(cls.ordering_choices)))
+        return parameters
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("queryset") is not None:
+            extend_schema_view(list=extend_schema(parameters=cls.list_parameters()))(cls)
