@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo lint format messages benchmark clean
+.PHONY: run test install install-dev migrate demo lint format messages benchmark clean backup restore backup-drill fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,31 @@ messages: install
 
 benchmark: install-dev
 	$(BIN)/python scripts/benchmark.py
+
+# Database backups (scripts/backup.py): pg_dump/pg_restore on PostgreSQL, a copy on SQLite, into
+# var/backups/ (KOLREG_BACKUP_DIR). `restore` replaces what the backup contains and asks nothing.
+ifneq ($(filter restore,$(MAKECMDGOALS)),)
+ifndef FILE
+$(error make restore needs the backup to restore: make restore FILE=var/backups/kolregistry-<time>.pgdump)
+endif
+endif
+
+backup: install
+	$(BIN)/python scripts/backup.py backup
+
+restore: install
+	$(BIN)/python scripts/backup.py restore "$(FILE)"
+
+# Backs up, restores into a scratch database and compares every table (row counts and checksums).
+backup-drill: install
+	$(BIN)/python scripts/backup.py drill
+
+# Fuzzes the live API against its OpenAPI schema on PostgreSQL (scripts/fuzz.sh, schemathesis): the long
+# run. CI runs 1,500 cases in 4 minutes. Drops and recreates the database FUZZ_DATABASE_URL (default: fuzz).
+FUZZ_CASES ?= 20000
+FUZZ_SECONDS ?= 5400
+fuzz: install-dev
+	scripts/fuzz.sh $(FUZZ_CASES) $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

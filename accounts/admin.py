@@ -1,8 +1,10 @@
 """Admin for API tokens and for users' links to partner companies."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -20,6 +22,20 @@ class PartnerAccountInline(admin.StackedInline):
     extra = 0
     max_num = 1
 
+
+class LoginForm(AdminAuthenticationForm):
+    """The admin login, refusing a username longer than any user's before it authenticates.
+
+    Django's form only sets ``maxlength`` on the widget; a longer name reached ``authenticate()``,
+    whose failure django-axes could not store (a 500 on PostgreSQL).
+    """
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+
+
+admin.site.login_form = LoginForm
 
 User = get_user_model()
 admin.site.unregister(User)

@@ -170,8 +170,9 @@ class Assignment(SourcedModel):
     # A partner sees the assignments of the channels it sees.
     partner_scope = PartnerScope(via=("channel",))
 
+    # A campaign's assignments record who took part: it cannot be deleted until they are.
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="assignments"
+        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="assignments"
     )
     channel = models.ForeignKey(
         Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="assignments"
@@ -238,7 +239,8 @@ class CampaignReport(SourcedModel):
     # A partner sees the reports of the campaigns it sees.
     partner_scope = PartnerScope(via=("campaign",))
 
-    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="reports")
+    # Figures with a source are facts: a campaign that has them cannot be deleted until they are.
+    campaign = models.ForeignKey(Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="reports")
     hashtag = models.ForeignKey(
         Hashtag, verbose_name=_("hashtag"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )

@@ -18,12 +18,15 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Q
+from django.db.models import Prefetch, Q, Value
 from django.utils.module_loading import import_string
 
 # Field names hidden from partner users and partner-scoped tokens, on every model:
 # the ministry's own annotations.
 INTERNAL_FIELD_NAMES = frozenset({"notes"})
+
+# Set on related rows that ``scope_related`` loaded through ``scope_queryset``.
+SCOPED_MARK = "_kolreg_scoped"
 
 
 @dataclass(frozen=True)
@@ -147,3 +150,72 @@ def scope_queryset(request, queryset):
 def in_scope(request, model, pk):
     """Whether the ``model`` row ``pk`` is within ``request``'s scope (for the target of a write)."""
     return scope_queryset(request, model._default_manager.filter(pk=pk)).exists()
+
+
+def scope_related(request, queryset):
+    """``queryset`` whose related rows, joined or prefetched, pass through ``scope_queryset`` too.
+
+    For a caller who does not see everything, each relation named in ``select_related`` becomes a
+    scoped prefetch (a related row out of scope then reads as ``None``), and each top-level prefetch
+    keeps only the caller's rows: a KOL lists only the channels the caller may see. The rows loaded so
+    carry ``SCOPED_MARK``, which ``related_in_scope`` trusts. One query per relation, whatever the page.
+    """
+    if access_for(request).everything:
+        return queryset
+    model = queryset.model
+    selected = queryset.query.select_related
+    if selected is True:
+        raise ImproperlyConfigured("scope_related needs select_related() to name its relations.")
+    lookups = [
+        _scoped_prefetch(request, model, name, _related_queryset(model, name).select_related(*_paths(nested)))
+        for name, nested in (selected or {}).items()
+    ]
+    for lookup in queryset._prefetch_related_lookups:
+        name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
+        if "__" in name or getattr(lookup, "to_attr", None):
+            lookups.append(lookup)  # deeper rows are not shown as such; related_in_scope still checks them
+            continue
+        related = lookup.queryset if isinstance(lookup, Prefetch) and lookup.queryset is not None else None
+        lookups.append(_scoped_prefetch(request, model, name, related))
+    return queryset.select_related(None).prefetch_related(None).prefetch_related(*lookups)
+
+
+def _related_queryset(model, name):
+    return model._meta.get_field(name).related_model._default_manager.all()
+
+
+def _paths(nested, prefix=""):
+    """``{"kol": {"agency": {}}}`` -> ``["kol", "kol__agency"]``."""
+    paths = []
+    for name, deeper in nested.items():
+        paths.append(f"{prefix}{name}")
+        paths.extend(_paths(deeper, f"{prefix}{name}__"))
+    return paths
+
+
+def _scoped_prefetch(request, model, name, related):
+    related = _related_queryset(model, name) if related is None else related
+    return Prefetch(name, queryset=scope_queryset(request, related).annotate(**{SCOPED_MARK: Value(True)}))
+
+
+def visible_ids(request, model, ids):
+    """The subset of ``ids`` (primary keys of ``model``) that ``request`` may see, in one query."""
+    if access_for(request).everything:
+        return set(ids)
+    return set(scope_queryset(request, model._default_manager.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+def related_in_scope(request, obj):
+    """Whether ``obj``, a row about to be shown inside another one, is within ``request``'s scope.
+
+    Rows loaded by ``scope_related`` are; any other is looked up (once per request), so a relation
+    that a view did not prefetch costs queries but never shows another partner's row.
+    """
+    access = access_for(request)
+    if access.everything or getattr(obj, SCOPED_MARK, False):
+        return True
+    checked = vars(request).setdefault("_kolreg_related_in_scope", {})
+    key = (access, type(obj), obj.pk)
+    if key not in checked:
+        checked[key] = in_scope(request, type(obj), obj.pk)
+    return checked[key]

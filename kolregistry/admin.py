@@ -1,9 +1,13 @@
 """Admin building blocks shared by the registry apps: the base class, accent-insensitive search, list filters."""
 
+from contextlib import suppress
+from dataclasses import replace
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -13,9 +17,17 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.utils import get_m2m_reverse_field_name
 
-from kolregistry.access import INTERNAL_FIELD_NAMES, access_for, hides_internal_fields, scope_queryset
+from kolregistry.access import (
+    INTERNAL_FIELD_NAMES,
+    access_for,
+    hides_internal_fields,
+    related_in_scope,
+    scope_queryset,
+)
+from kolregistry.concurrency import last_change_text, lock_row, version_of
 from kolregistry.text import fold
 
 # Set here because every app's admin module imports this one before the first request.
@@ -24,6 +36,9 @@ admin.site.site_title = _("KOL partnership registry")
 admin.site.index_title = _("Registry administration")
 
 TIMESTAMPS = ("created_at", "updated_at")
+
+# The hidden change-form field that carries the version of the record the form was rendered from.
+VERSION_FIELD = "registry_version"
 
 
 class AccentInsensitiveSearchMixin:
@@ -111,6 +126,34 @@ class RegistryFormsMixin:
         return [(name, {**options, "fields": without_internal(options["fields"])}) for name, options in fieldsets]
 
 
+def versioned_form(form_class):
+    """``form_class`` refusing to save over a version of the record newer than the one it was opened with."""
+
+    class VersionedForm(form_class):
+        registry_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields[VERSION_FIELD].initial = version_of(self.instance)
+
+        def clean(self):
+            cleaned_data = super().clean()
+            opened = cleaned_data.get(VERSION_FIELD)
+            # A form posted without the field (a script, not the browser) is not checked.
+            if opened and opened != version_of(self.instance):
+                raise ValidationError(
+                    _(
+                        "%(user)s changed this record at %(time)s, after you opened this form. Nothing was saved: "
+                        "reload the page to see their changes, then make yours again."
+                    ),
+                    code="stale",
+                    params=last_change_text(self.instance),
+                )
+            return cleaned_data
+
+    return VersionedForm
+
+
 class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     """Base of every registry admin: history, accent-insensitive search, and the rows the user may see.
 
@@ -144,6 +187,10 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         show out-of-scope objects; only ministry-wide users may see deleted ones.
         """
         pk = unquote(object_id)
+        try:
+            self.model._meta.pk.to_python(pk)
+        except ValidationError:
+            raise Http404 from None
         if self.get_queryset(request).filter(pk=pk).exists():
             return True
         if self.model._default_manager.filter(pk=pk).exists() or not access_for(request).everything:
@@ -154,8 +201,66 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         self.history_object_is_live(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """simple-history's "Changes" column, without the internal fields for those who may not see them."""
+        hides = hides_internal_fields(request)
+        excluded = INTERNAL_FIELD_NAMES if hides else ()
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=excluded, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                if hides:
+                    delta = self.delta_in_scope(request, delta)
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+    @staticmethod
+    def delta_in_scope(request, delta):
+        """The delta with related rows out of the caller's scope masked, so history names no other partner's rows."""
+
+        def visible(value):
+            if isinstance(value, DeletedObject):
+                return None
+            return value if not isinstance(value, models.Model) or related_in_scope(request, value) else None
+
+        def masked(value):
+            if isinstance(value, list):  # many-to-many: rows of the through table
+                return [row for row in value if all(visible(item) is not None for item in row.values())]
+            return visible(value)
+
+        changes = [replace(change, old=masked(change.old), new=masked(change.new)) for change in delta.changes]
+        changes = [change for change in changes if change.old != change.new]
+        return replace(delta, changes=changes, changed_fields=[change.field for change in changes])
+
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST":
+            # Lock before reading: the stale-form check and the save cannot interleave with another write.
+            with suppress(TypeError, ValueError, ValidationError):
+                lock_row(self.model, **{from_field or "pk": object_id})
+        return super().get_object(request, object_id, from_field)
+
+    def is_versioned(self, request, obj):
+        return obj is not None and self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.is_versioned(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
+
     def get_form(self, request, obj=None, **kwargs):
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"]:
+            # Declared below on the form, not a model field the form factory could find.
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION_FIELD]
         form = super().get_form(request, obj, **kwargs)
+        if self.is_versioned(request, obj):
+            form = versioned_form(form)
         history_m2m = getattr(request, "history_m2m_initial", None)
         if not history_m2m:
             return form

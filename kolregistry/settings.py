@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "simple_history",
     "axes",
+    "django_guid",
+    "csp",
     "partners",
     "campaigns",
     "accounts",
@@ -66,9 +69,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The request id first, so that every later log line and every response carry it.
+    "django_guid.middleware.guid_middleware",
+    # Outside everything else: it times the whole request and logs the status the client gets.
+    "kolregistry.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A lost database connection is a 503 with Retry-After, not a 500.
+    "kolregistry.health.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses NUL characters in the query string (PostgreSQL cannot hold them) with a 400.
+    "kolregistry.input_checks.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,11 +148,58 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
+
+def default_storage_from_env():
+    """Where uploads (signed MOU documents) live; every app server must see the same files.
+
+    ``filesystem`` (the default) keeps them under MEDIA_ROOT: one server, or a volume all servers mount.
+    ``s3`` keeps them in an S3-compatible bucket (AWS, MinIO, Ceph) through django-storages. Credentials
+    are not settings: boto3 reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (or an instance role) itself.
+    """
+    backend = os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower()
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {backend!r}.")
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Signed MOUs are private: no public ACL, links are signed and expire.
+            "default_acl": None,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "300")),
+            # Two MOUs uploaded as "mou.pdf" must not overwrite each other (django-storages' default does).
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": default_storage_from_env(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# `make backup` writes here (kolregistry/backup.py); keep it off the database's disk in production.
+KOLREG_BACKUP_DIR = Path(os.environ.get("KOLREG_BACKUP_DIR", BASE_DIR / "var" / "backups"))
+
 # Signed MOU documents: PDF only, at most this many bytes.
 # Throttle counters live in the cache: with several gunicorn workers, share one through REDIS_URL.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            # Lets deployments (or test runs) share one Redis without sharing counters.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
+        }
         if os.environ.get("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -150,6 +209,36 @@ KOLREG_MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("KOLREG_MOU_DOCUMENT_MAX_BYTE
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS. Each switch is off unless the environment turns it on, so `make run` (plain http on
+# 127.0.0.1) keeps working; the README's production section lists the values for a deployment.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+# Load balancers probe the health checks over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# Behind a proxy that terminates TLS: trust its X-Forwarded-Proto. Only when the proxy always sets
+# (overwrites) that header, or a client could claim https over http.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): scripts only from this server. Inline styles stay allowed:
+# the Django admin and django-simple-history write some, and a style cannot run code.
+# The API docs add the CDN they load Swagger UI from (kolregistry/api/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # Who is asking: a function request -> kolregistry.access.Access (see kolregistry/access.py).
 REGISTRY_ACCESS_RESOLVER = "accounts.access.resolve_access"
@@ -172,11 +261,17 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kolregistry.api.pagination.RegistryPagination",
     "EXCEPTION_HANDLER": "kolregistry.api.errors.exception_handler",
+    # Refuse JSON nested too deep and NUL characters in bodies with a 400 (kolregistry/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "kolregistry.api.parsers.RegistryJSONParser",
+        "kolregistry.api.parsers.RegistryFormParser",
+        "kolregistry.api.parsers.RegistryMultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kolregistry.api.autoschema.RegistryAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -215,9 +310,39 @@ AXES_LOCKOUT_CALLABLE = "accounts.authentication.lockout_response"
 # Lifetime of tokens from POST /api/v1/auth/token/; 0 = they never expire.
 KOLREG_API_TOKEN_DAYS = int(os.environ.get("KOLREG_API_TOKEN_DAYS", "30"))
 
+# X-Request-ID (django-guid): a valid incoming id (a UUID, e.g. from nginx's $request_id) is kept,
+# anything else is replaced by a new UUID; the response always carries it.
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": True,
+    "UUID_FORMAT": "string",
+    "EXPOSE_HEADER": False,
+}
+
+# Logs go to stderr: plain text, or one JSON object per line with LOG_FORMAT=json. Every line
+# carries the request id; kolregistry.requests logs one line per request (kolregistry/requestlog.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId", "correlation_id_field": "request_id"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "kolregistry.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "kolregistry.requests": {"level": "INFO"},
+        # The request line already has every 4xx; keep Django's own lines for server errors (tracebacks).
+        "django.request": {"level": "ERROR"},
+        # It warns about each client-sent id that is not a UUID; the id is replaced, which is enough.
+        "django_guid": {"level": "ERROR"},
+    },
 }

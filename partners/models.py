@@ -340,7 +340,8 @@ class ChannelMetric(SourcedModel):
     # A partner sees the figures of the channels it sees.
     partner_scope = PartnerScope(via=("channel",))
 
-    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.CASCADE, related_name="metrics")
+    # Figures with a source are facts: a channel that has them cannot be deleted until they are.
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="metrics")
     measured_on = models.DateField(
         _("measured on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
     )
@@ -561,8 +562,10 @@ class Mou(SearchableModel):
         blank=True,
         validators=[FileExtensionValidator(["pdf"]), validate_pdf],
     )
+    # PROTECT, not SET_NULL: clearing the link would lose it for good, as restoring the deleted MOU from its
+    # history does not restore the other MOU's link.
     renews = models.ForeignKey(
-        "self", verbose_name=_("renews"), on_delete=models.SET_NULL, null=True, blank=True, related_name="renewals"
+        "self", verbose_name=_("renews"), on_delete=models.PROTECT, null=True, blank=True, related_name="renewals"
     )
     kols = models.ManyToManyField(Kol, verbose_name=_("KOLs named"), blank=True, related_name="mous")
     channels = models.ManyToManyField(Channel, verbose_name=_("channels named"), blank=True, related_name="mous")
@@ -643,5 +646,16 @@ class Mou(SearchableModel):
             errors["terminated_on"] = _("Give the termination date as well as the reason.")
         if self.renews_id and self.pk and self.renews_id == self.pk:
             errors["renews"] = _("An MOU cannot renew itself.")
+        elif self.renews_id and self.pk and self.pk in self.renewed_ids():
+            errors["renews"] = _("An MOU cannot renew one of its own renewals.")
         if errors:
             raise ValidationError(errors)
+
+    def renewed_ids(self):
+        """Ids of the MOUs this one renews, directly or down the chain (one query per link)."""
+        ids, current = set(), self.renews_id
+        # Stopping at an id already seen keeps a cycle written past validation from looping forever.
+        while current is not None and current not in ids:
+            ids.add(current)
+            current = Mou.objects.filter(pk=current).values_list("renews_id", flat=True).first()
+        return ids

@@ -1,7 +1,9 @@
 """Small helpers shared by the tests."""
 
-from urllib.parse import urlencode
+import sqlite3
+from urllib.parse import quote, urlencode
 
+from django.db import connection
 from django.http import QueryDict
 
 
@@ -29,3 +31,19 @@ def pks(filterset_class, data, model):
     filterset = filterset_class(QueryDict(urlencode(data, doseq=True)), queryset=model.objects.all())
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs.values_list("pk", flat=True))
+
+
+def database_url_for_subprocesses(tmp_path):
+    """The test database as a DATABASE_URL another process can open (the test must commit its data).
+
+    PostgreSQL's test database as it is; SQLite's in-memory one copied to a file in ``tmp_path``.
+    """
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+        return f"postgres://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{quote(db['NAME'])}"
+    path = tmp_path / "test-database.sqlite3"
+    connection.ensure_connection()
+    with sqlite3.connect(path) as copy:
+        connection.connection.backup(copy)
+    return f"sqlite:///{path}"

@@ -5,8 +5,12 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
+from jsonschema.exceptions import ValidationError as SchemaMismatch
+from openapi_schema_validator import OAS30ReadValidator
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
+
+from tests.factories import ChannelFactory, ChannelMetricFactory, MouFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +72,115 @@ def test_swagger_ui_renders_for_a_logged_in_user(client, staff_user):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"swagger-ui" in response.content
+
+
+def operations(schema):
+    """``(method, path, operation)`` for every operation of the schema."""
+    for path, path_item in schema["paths"].items():
+        for method, operation in path_item.items():
+            yield method.upper(), path, operation
+
+
+def expected_error_codes(method, path):
+    """What each kind of operation can answer besides success (see kolregistry/api/autoschema.py)."""
+    if path == "/api/v1/auth/token/":
+        # No authentication, AllowAny: bad credentials are a 400, a lockout a 429.
+        return {"400", "413", "429"}
+    codes = {"401", "403", "429"}
+    detail = "{id}" in path
+    if detail:
+        codes.add("404")
+    if method == "GET" and not path.endswith("/history/"):
+        codes.add("400")  # invalid filters, ?limit=, ?brief=, ?ordering=
+    if method == "GET" and not detail:
+        codes.add("404")  # an invalid page cursor
+    if method in {"POST", "PUT", "PATCH"}:
+        codes |= {"400", "409", "413"}
+    if method == "DELETE":
+        codes.add("409")  # other records still depend on it
+    if detail and method in {"PUT", "PATCH", "DELETE"}:
+        codes.add("412")  # a stale If-Match
+    return codes
+
+
+def test_every_operation_documents_its_error_responses(schema):
+    for method, path, operation in operations(schema):
+        documented = {code for code in operation["responses"] if code.startswith("4")}
+        assert documented == expected_error_codes(method, path), f"{method} {path}"
+
+
+def test_error_responses_have_a_json_body_schema(schema):
+    error = {"$ref": "#/components/schemas/Error"}
+    validation_error = {"$ref": "#/components/schemas/ValidationError"}
+    for method, path, operation in operations(schema):
+        for code, response in operation["responses"].items():
+            if code.startswith("4"):
+                body = response["content"]["application/json"]["schema"]
+                expected = {"anyOf": [validation_error, error]} if code == "400" else error
+                assert body == expected, f"{method} {path} {code}"
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    assert "additionalProperties" in schema["components"]["schemas"]["ValidationError"]
+
+
+def response_schema(schema, method, path, code):
+    return schema["paths"][path][method.lower()]["responses"][code]["content"]["application/json"]["schema"]
+
+
+def matches(schema, fragment, body):
+    """Whether ``body`` is valid for ``fragment``, whose ``$ref``s point into ``schema``'s components."""
+    try:
+        OAS30ReadValidator({**fragment, "components": schema["components"]}).validate(body)
+    except SchemaMismatch:
+        return False
+    return True
+
+
+@pytest.fixture
+def channel():
+    return ChannelMetricFactory(channel=ChannelFactory()).channel
+
+
+@pytest.mark.parametrize("brief", ["", "?brief=1"])
+def test_list_and_detail_responses_match_the_schema_full_and_brief(schema, api, channel, brief):
+    MouFactory().channels.add(channel)
+    listed = api.get(f"/api/v1/channels/{brief}")
+    detail = api.get(f"/api/v1/channels/{channel.pk}/{brief}")
+
+    assert listed.status_code == detail.status_code == 200
+    assert ("followers" in detail.json()) is not bool(brief)
+    assert matches(schema, response_schema(schema, "GET", "/api/v1/channels/", "200"), listed.json())
+    assert matches(schema, response_schema(schema, "GET", "/api/v1/channels/{id}/", "200"), detail.json())
+
+
+def test_partner_brief_form_with_its_slug_matches_the_schema(schema, api):
+    partner = MouFactory().partner
+    response = api.get(f"/api/v1/partners/{partner.pk}/?brief=1")
+
+    assert set(response.json()) == {"id", "url", "display", "slug"}
+    assert matches(schema, response_schema(schema, "GET", "/api/v1/partners/{id}/", "200"), response.json())
+
+
+def test_the_brief_form_and_the_full_form_do_not_pass_for_each_other(schema, api, channel):
+    full = api.get(f"/api/v1/channels/{channel.pk}/").json()
+    brief = api.get(f"/api/v1/channels/{channel.pk}/?brief=1").json()
+    full_form, brief_form = {"$ref": "#/components/schemas/Channel"}, {"$ref": "#/components/schemas/BriefChannel"}
+
+    assert matches(schema, full_form, full) and not matches(schema, brief_form, full)
+    assert matches(schema, brief_form, brief) and not matches(schema, full_form, brief)
+
+
+def test_error_bodies_match_the_schema(schema, api, channel):
+    cases = [
+        ("POST", "/api/v1/channels/", api.post("/api/v1/channels/", {"platform": "nope"}), "400"),
+        ("POST", "/api/v1/channels/", api.post("/api/v1/channels/", "{", content_type="application/json"), "400"),
+        ("GET", "/api/v1/channels/", api.get("/api/v1/channels/?platform=nope"), "400"),
+        ("GET", "/api/v1/channels/", api.get("/api/v1/channels/?cursor=garbage"), "404"),
+        ("GET", "/api/v1/channels/{id}/", api.get("/api/v1/channels/999999/"), "404"),
+        # No route matches an id with a dot: Django's 404, which must still be JSON.
+        ("GET", "/api/v1/channels/{id}/", api.get("/api/v1/channels/1.5/"), "404"),
+        ("DELETE", "/api/v1/channels/{id}/", api.delete(f"/api/v1/channels/{channel.pk}/"), "409"),
+        ("GET", "/api/v1/channels/", APIClient().get("/api/v1/channels/"), "401"),
+    ]
+    for method, path, response, code in cases:
+        assert str(response.status_code) == code, (method, path, response.json())
+        assert matches(schema, response_schema(schema, method, path, code), response.json()), (method, path)

@@ -155,16 +155,21 @@ def test_every_model_text_has_a_vietnamese_translation():
 
 
 def po_catalogue(path):
-    """``{msgid: msgstr}`` of a .po file (no plurals or contexts are used)."""
+    """``{msgid: msgstr}`` of a .po file; a plural entry gives ``{(msgid, n): msgstr[n]}``, as gettext stores it."""
     entries, current, key = {}, {}, None
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if line.startswith(("msgid ", "msgstr ")):
+        if line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             key, _space, quoted = line.partition(" ")
             current[key] = ast.literal_eval(quoted)
         elif line.startswith('"') and key:
             current[key] += ast.literal_eval(line)
         elif not line.strip() and current:
-            entries[current["msgid"]] = current["msgstr"]
+            if "msgid_plural" in current:
+                for name, text in current.items():
+                    if name.startswith("msgstr["):
+                        entries[(current["msgid"], int(name[7:-1]))] = text
+            else:
+                entries[current["msgid"]] = current["msgstr"]
             current, key = {}, None
     return entries
 

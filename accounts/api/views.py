@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.signals import user_logged_in
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +19,10 @@ from accounts.models import ApiToken
 class TokenRequestSerializer(serializers.Serializer):
     """A user's credentials; ``validate`` authenticates them."""
 
-    username = serializers.CharField()
+    # No longer than a username can be: a longer one would reach django-axes, which cannot store it.
+    username = serializers.CharField(
+        max_length=get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD).max_length
+    )
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):

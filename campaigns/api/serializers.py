@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
 from kolregistry.api.errors import django_errors_to_drf
 from kolregistry.api.fields import BriefRelatedField
 from kolregistry.api.serializers import RegistrySerializer
@@ -43,9 +43,11 @@ class HashtagNamesField(serializers.ListField):
             raise serializers.ValidationError(_('Give a list of hashtag names, e.g. ["BanSacViet"].'))
         names = {}
         for raw in data:
-            hashtag = Hashtag(name=normalise_hashtag(raw)[:100])
+            hashtag = Hashtag(name=raw)
             try:
+                # clean() normalises the name first, so "#" + 100 characters is still a valid tag.
                 hashtag.clean()
+                hashtag.clean_fields(exclude=[field.name for field in Hashtag._meta.fields if field.name != "name"])
             except DjangoValidationError as error:
                 raise serializers.ValidationError(django_errors_to_drf(error)["name"]) from error
             names.setdefault(hashtag.name.lower(), hashtag.name)

@@ -6,6 +6,7 @@
 - ``schema``: the drf-spectacular extensions and shared OpenAPI parameters;
 - ``viewsets``: ``RegistryViewSet``; ``history``: its ``/history/`` action;
 - ``filters``: FilterSet building blocks; ``pagination``: ``RegistryPagination``;
+- ``parsers``: JSON, form and multipart parsers that refuse too-deep JSON and NUL characters;
 - ``urls``: ``/api/v1/``.
 
 Import each name from its module. This file imports nothing else on purpose: DRF imports

@@ -1,13 +1,19 @@
 """Django validation, database and delete-protection errors turned into 400/409 API responses."""
 
+from collections import Counter
+
 from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import CheckConstraint, ProtectedError, RestrictedError
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import defaults
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -48,13 +54,38 @@ def integrity_error_to_api(error):
     return Conflict(message)
 
 
-def protected_error_to_api(error):
-    blocking = list(error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects)
-    examples = ", ".join(str(obj) for obj in blocking[:3])
-    return Conflict(
-        _("It cannot be deleted while %(count)s other records refer to it, e.g. %(examples)s.")
-        % {"count": len(blocking), "examples": examples}
+def describe_dependents(objects):
+    """``"3 channel metrics, 1 assignment"``: how many records of each kind, most numerous first."""
+    counts = Counter(type(obj)._meta for obj in objects)
+    return ", ".join(
+        f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+        for meta, count in sorted(counts.items(), key=lambda item: (-item[1], item[0].label))
     )
+
+
+def protected_error_to_api(error):
+    """A 409 naming what the record still has: the caller must delete those facts first."""
+    blocking = sorted(
+        error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects,
+        key=lambda obj: (obj._meta.label, obj.pk),
+    )
+    examples = ", ".join(str(obj) for obj in blocking[:3]) + (", …" if len(blocking) > 3 else "")
+    message = ngettext(
+        "It cannot be deleted while %(dependents)s refers to it (%(examples)s).",
+        "It cannot be deleted while %(dependents)s refer to it (%(examples)s).",
+        len(blocking),
+    )
+    return Conflict(message % {"dependents": describe_dependents(blocking), "examples": examples})
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        super().__init__(
+            _("The request body is larger than %(limit)s bytes.") % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        )
 
 
 def exception_handler(exc, context):
@@ -68,4 +99,20 @@ def exception_handler(exc, context):
         exc = protected_error_to_api(exc)
     elif isinstance(exc, IntegrityError):
         exc = integrity_error_to_api(exc)
+    # Django answers these (DATA_UPLOAD_MAX_*) with an HTML 400 page; an API client gets JSON.
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = ParseError(_("The request has too many fields or files."))
     return drf_exception_handler(exc, context)
+
+
+def page_not_found(request, exception):
+    """Django's ``handler404``: JSON under ``/api/``, where no route matched at all.
+
+    An id that the routers' ``[^/.]+`` does not match (``/api/v1/channels/1.5/``) never reaches a
+    view, so without this an API client would get Django's HTML page instead of ``{"detail": ...}``.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

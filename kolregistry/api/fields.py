@@ -4,7 +4,10 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 from rest_framework.reverse import reverse
+
+from kolregistry.access import related_in_scope, scope_queryset
 
 
 def detail_view_name(model):
@@ -51,10 +54,20 @@ def brief_serializer_for(model):
     return type(f"Brief{model.__name__}Serializer", (BriefSerializer,), attrs)
 
 
+class BriefManyRelatedField(ManyRelatedField):
+    """A to-many relation of brief objects, leaving out the rows the caller may not see."""
+
+    def to_representation(self, iterable):
+        return [brief for brief in super().to_representation(iterable) if brief is not None]
+
+
 class BriefRelatedField(serializers.RelatedField):
     """A foreign key: read as the brief nested object, written as the primary key.
 
     Writes also accept the brief object itself (``{"id": 3, ...}``), so a GET body can be PUT back.
+
+    A related row out of the caller's scope (``kolregistry.access``) is never shown: a foreign key
+    to one reads as ``null``, and a to-many list leaves it out, as if the row did not exist.
     """
 
     default_error_messages = {
@@ -67,8 +80,21 @@ class BriefRelatedField(serializers.RelatedField):
         # Read-only fields have no queryset, yet the schema needs the model.
         self.model = model or self.queryset.model
 
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {key: value for key, value in kwargs.items() if key in MANY_RELATION_KWARGS}
+        return BriefManyRelatedField(child_relation=cls(*args, **kwargs), **list_kwargs)
+
     def to_representation(self, value):
-        return brief_representation(value, self.context.get("request"))
+        request = self.context.get("request")
+        if request is not None and not related_in_scope(request, value):
+            return None
+        return brief_representation(value, request)
+
+    def get_queryset(self):
+        # A row out of the writer's scope is as unknown as one that does not exist.
+        queryset, request = super().get_queryset(), self.context.get("request")
+        return queryset if request is None else scope_queryset(request, queryset)
 
     def to_internal_value(self, data):
         if isinstance(data, dict):

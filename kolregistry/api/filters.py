@@ -48,6 +48,19 @@ def search(queryset, value, *search_text_paths):
     return queryset
 
 
+class ScopedChoicesMixin:
+    """A filter by related rows accepts only the caller's rows.
+
+    Another partner's id or slug then gets exactly the answer a made-up one gets (a 400 naming the
+    value), so a filter can neither reveal which rows exist nor select by them. A FilterSet used
+    from code, without a request, is not scoped.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request is None else scope_queryset(request, queryset)
+
+
 class RelatedObjectsField(django_filters.fields.ModelMultipleChoiceField):
     """Cleans an absent value to ``[]``, so that filter methods are skipped rather than given ``none()``."""
 
@@ -56,21 +69,21 @@ class RelatedObjectsField(django_filters.fields.ModelMultipleChoiceField):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class SlugFilter(django_filters.ModelMultipleChoiceFilter):
+class SlugFilter(ScopedChoicesMixin, django_filters.ModelMultipleChoiceFilter):
     """Related objects by slug (or another text key), repeatable."""
 
     field_class = RelatedObjectsField
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.ModelMultipleChoiceFilter):
+class IdFilter(ScopedChoicesMixin, django_filters.ModelMultipleChoiceFilter):
     """Related objects by id, repeatable."""
 
     field_class = RelatedObjectsField
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class SingleIdFilter(django_filters.ModelChoiceFilter):
+class SingleIdFilter(ScopedChoicesMixin, django_filters.ModelChoiceFilter):
     """One related object by id."""
 
 

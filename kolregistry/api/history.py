@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from decimal import Decimal
+from functools import partial
 
 from django.db.models.fields.files import FieldFile
 from drf_spectacular.utils import extend_schema
@@ -11,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from simple_history.utils import get_m2m_reverse_field_name
 
-from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields
+from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, visible_ids
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 UNTOLD_FIELDS = frozenset({"id", "search_text", "created_at", "updated_at"})
@@ -66,10 +67,13 @@ def m2m_values(history_model, m2m_fields, history_ids):
     return values
 
 
-def history_entries(history_queryset, hidden_fields=frozenset()):
+def history_entries(history_queryset, hidden_fields=frozenset(), visible_ids=None):
     """The records of one object, newest first, each with its changes against the record before it.
 
-    Runs one query for the records and their users, plus one per many-to-many field.
+    ``visible_ids(model, ids)``, when given, returns the related ids the caller may see: other ids are
+    masked (a foreign key reads as null, a many-to-many list leaves them out), so a partner's history
+    names no other partner's rows. Runs one query for the records and their users, plus one per
+    many-to-many field, plus one per related model when masking.
     """
     model = history_queryset.model
     hidden = UNTOLD_FIELDS | hidden_fields
@@ -77,10 +81,15 @@ def history_entries(history_queryset, hidden_fields=frozenset()):
     m2m_fields = [f for f in model._history_m2m_fields if f.name not in hidden]
     records = list(history_queryset.select_related("history_user").order_by("history_date", "history_id"))
     related = m2m_values(model, m2m_fields, [record.history_id for record in records]) if m2m_fields else {}
-    entries, previous = [], None
+    rows = []
     for record in records:
         values = {field.name: json_value(getattr(record, field.attname)) for field in fields}
         values.update(related.get(record.history_id, {}))
+        rows.append(values)
+    if visible_ids is not None:
+        mask_out_of_scope(rows, [f for f in fields if f.is_relation] + m2m_fields, visible_ids)
+    entries, previous = [], None
+    for record, values in zip(records, rows, strict=True):
         if previous is None:
             changes = [(name, None, new) for name, new in values.items() if new not in (None, "", [])]
         else:
@@ -102,6 +111,22 @@ def history_entries(history_queryset, hidden_fields=frozenset()):
     return entries
 
 
+def mask_out_of_scope(rows, relation_fields, visible_ids):
+    """Replace, in place, related ids that ``visible_ids`` does not return: one lookup per field."""
+    for field in relation_fields:
+        ids = set()
+        for values in rows:
+            value = values[field.name]
+            ids.update(value if isinstance(value, list) else [value] if value is not None else [])
+        allowed = visible_ids(field.related_model, ids) if ids else set()
+        for values in rows:
+            value = values[field.name]
+            if isinstance(value, list):
+                values[field.name] = [pk for pk in value if pk in allowed]
+            elif value not in allowed:
+                values[field.name] = None
+
+
 class HistoryMixin:
     """Mixed into every registry viewset; adds the ``history`` action.
 
@@ -113,6 +138,8 @@ class HistoryMixin:
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
-        hidden = INTERNAL_FIELD_NAMES if hides_internal_fields(request) else frozenset()
-        entries = history_entries(obj.history.all(), hidden)
+        if hides_internal_fields(request):
+            entries = history_entries(obj.history.all(), INTERNAL_FIELD_NAMES, partial(visible_ids, request))
+        else:
+            entries = history_entries(obj.history.all())
         return Response(HistoryRecordSerializer(entries, many=True).data)

@@ -1,4 +1,7 @@
-"""OpenAPI: drf-spectacular extensions (registered when this module is imported) and shared parameters."""
+"""OpenAPI: drf-spectacular extensions (registered when this module is imported) and shared parameters.
+
+The AutoSchema is in ``autoschema`` (it imports DRF's generic views, which this module must not).
+"""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object

@@ -1,12 +1,15 @@
 """The base of every registry serializer, which runs the model's ``full_clean()`` on write."""
 
 import copy
+from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
+from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields
 
@@ -36,6 +39,29 @@ class RegistrySerializer(serializers.ModelSerializer):
                 fields.pop(name, None)
         return fields
 
+    def to_internal_value(self, data):
+        """Also refuses fields the serializer does not have, naming them: a typo must not be a silent no-op.
+
+        Read-only fields (``id``, ``url``, ``display``, timestamps) are accepted and ignored, so a body
+        read with GET can be PUT back. ``csrfmiddlewaretoken`` comes with the browsable API's forms.
+        """
+        unknown = {}
+        if isinstance(data, Mapping):
+            unknown = {
+                name: [_("Unknown field.")]
+                for name in data
+                if name not in self.fields and name != "csrfmiddlewaretoken"
+            }
+        try:
+            values = super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            if unknown and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**unknown, **error.detail}) from error
+            raise
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return values
+
     def get_validators(self):
         # Uniqueness and constraints are checked by full_clean() in validate(), with the model's messages.
         return []
@@ -56,3 +82,21 @@ class RegistrySerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(django_errors_to_drf(error)) from error
         # clean() may normalise values (handles, hashtag names); keep what it settled on.
         return {**attrs, **{name: getattr(instance, name) for name in values}}
+
+    def update(self, instance, validated_data):
+        """Write only the fields the request sent, so a concurrent change to other fields survives."""
+        serializers.raise_errors_on_nested_writes("update", self, validated_data)
+        relations = model_meta.get_field_info(instance).relations
+        to_many = {
+            name: value for name, value in validated_data.items() if name in relations and relations[name].to_many
+        }
+        for name, value in validated_data.items():
+            if name not in to_many:
+                setattr(instance, name, value)
+        concrete = {field.name for field in instance._meta.concrete_fields}
+        # updated_at moves on every write (it is the version behind the ETag), m2m-only writes included.
+        update_fields = {name for name in validated_data if name in concrete} | ({"updated_at"} & concrete)
+        instance.save(update_fields=update_fields)
+        for name, value in to_many.items():
+            getattr(instance, name).set(value)
+        return instance

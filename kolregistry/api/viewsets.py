@@ -5,16 +5,18 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
 
-from kolregistry.access import scope_queryset
+from kolregistry.access import scope_queryset, scope_related
 
+from .concurrency import OptimisticConcurrencyMixin
 from .fields import brief_serializer_for
 from .history import HistoryMixin
 from .schema import BRIEF_PARAMETER
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off"}
 
 
-class RegistryViewSet(HistoryMixin, viewsets.ModelViewSet):
+class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelViewSet):
     """Base of every registry viewset.
 
     Subclasses set ``queryset`` (with the select/prefetch its serializer needs), ``serializer_class``,
@@ -29,12 +31,26 @@ class RegistryViewSet(HistoryMixin, viewsets.ModelViewSet):
     def brief(self):
         return self.request.method == "GET" and self.request.query_params.get("brief", "").lower() in TRUE_VALUES
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Empty counts as absent, as it does for the filters.
+        brief = request.query_params.get("brief") or ""
+        if brief and brief.lower() not in TRUE_VALUES | FALSE_VALUES:
+            # A typo must not silently return the full form.
+            raise DrfValidationError({"brief": [_("Give true or false (or 1 or 0).")]})
+
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.brief:
             queryset = queryset.prefetch_related(None)
-        # The single place access scoping is enforced (kolregistry.access).
-        return scope_queryset(self.request, queryset)
+        return self.scoped(queryset)
+
+    def scoped(self, queryset):
+        """The caller's rows of ``queryset``, with only the caller's related rows joined or prefetched.
+
+        The single place access scoping is enforced (kolregistry.access); custom actions use it too.
+        """
+        return scope_related(self.request, scope_queryset(self.request, queryset))
 
     def get_serializer_class(self):
         if self.brief:

@@ -8,7 +8,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from kolregistry.access import scope_queryset
 from kolregistry.api.viewsets import RegistryViewSet
 from partners import filtersets
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
@@ -56,7 +55,7 @@ class PartnerCompanyViewSet(RegistryViewSet):
             day = serializers.DateField().run_validation(on) if on else timezone.localdate()
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"on": error.detail}) from error
-        channels = scope_queryset(request, ChannelViewSet.queryset.managed_by(partner, day))
+        channels = self.scoped(ChannelViewSet.queryset.managed_by(partner, day))
         page = self.paginate_queryset(channels)
         serializer = partner_serializers.ChannelSerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)

@@ -90,3 +90,33 @@ def test_schema_documents_the_history_action():
     record = schema["components"]["schemas"]["HistoryRecord"]
     assert {"history_date", "history_type", "history_user", "changes"} <= set(record["properties"])
     assert not [p for p in operation.get("parameters", []) if p["in"] == "query"]
+
+
+def test_partner_history_names_no_other_partners_rows(world, staff, schannel_user):
+    """SChannel sees campaign_s, but not Vitamin: Vitamin's id is masked out of the partners list."""
+    session_client(staff).patch(
+        f"/api/v1/campaigns/{world.campaign_s.pk}/", {"partners": [world.schannel.pk, world.vitamin.pk]}
+    )
+    ministry_view = session_client(staff).get(f"/api/v1/campaigns/{world.campaign_s.pk}/history/").json()
+    partner_view = session_client(schannel_user).get(f"/api/v1/campaigns/{world.campaign_s.pk}/history/").json()
+
+    assert world.vitamin.pk in changes_of(ministry_view[0])["partners"][1]
+    all_partner_ids = {
+        pk
+        for entry in partner_view
+        for change in entry["changes"]
+        if change["field"] == "partners"
+        for pk in (change["old"] or []) + (change["new"] or [])
+    }
+    assert all_partner_ids == {world.schannel.pk}
+
+
+def test_partner_history_masks_a_foreign_key_to_another_partners_row(world, staff, schannel_user):
+    world.joint.mou = world.mou_v
+    world.joint.save()
+    ministry_view = session_client(staff).get(f"/api/v1/campaigns/{world.joint.pk}/history/").json()
+    partner_view = session_client(schannel_user).get(f"/api/v1/campaigns/{world.joint.pk}/history/").json()
+
+    assert changes_of(ministry_view[0])["mou"] == (None, world.mou_v.pk)
+    assert all(change["new"] != world.mou_v.pk for entry in partner_view for change in entry["changes"])
+    assert "mou" not in changes_of(partner_view[0])  # masked on both sides: no change left to show

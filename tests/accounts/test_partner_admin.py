@@ -4,6 +4,7 @@ Also the history guards and restoring a deleted MOU from its history.
 """
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from partners.models import ChannelMetric, Mou
@@ -149,3 +150,46 @@ def test_bulk_delete_in_the_admin_is_recorded_per_object(superuser_client, world
     deletions = ChannelMetric.history.filter(history_type="-", id__in=ids)
     assert deletions.count() == 2
     assert {record.history_user.username for record in deletions} == {"root"}
+
+
+@pytest.mark.parametrize(
+    ("model_name", "row"),
+    [("mou", "mou_s"), ("channel", "channel_s"), ("rostermembership", "membership_s"), ("kol", "channel_s.kol")],
+)
+def test_admin_history_hides_internal_notes_from_partner_users(
+    schannel_admin, client, administrator, world, model_name, row
+):
+    obj = world
+    for part in row.split("."):
+        obj = getattr(obj, part)
+    obj.notes = "first internal note"
+    obj.save()
+    obj.notes = "second internal note"
+    obj.save()
+    history_url = reverse(f"admin:partners_{model_name}_history", args=[obj.pk])
+    version = obj.history.earliest("history_date").history_id
+    version_url = reverse(f"admin:partners_{model_name}_simple_history", args=[obj.pk, version])
+
+    for url in (history_url, version_url):
+        response = schannel_admin.get(url)
+        assert response.status_code == 200, url
+        assert "internal note" not in response.content.decode(), url
+
+    client.force_login(administrator)
+    assert "second internal note" in client.get(history_url).content.decode()
+
+
+def test_admin_history_names_no_other_partners_rows(schannel_admin, superuser, world):
+    world.campaign_s.partners.add(world.vitamin)
+    url = reverse("admin:campaigns_campaign_history", args=[world.campaign_s.pk])
+    ministry = Client()
+    ministry.force_login(superuser)
+
+    assert str(world.vitamin) in ministry.get(url).content.decode()
+    assert str(world.vitamin) not in schannel_admin.get(url).content.decode()
+
+
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "%00"])
+def test_admin_history_of_a_malformed_id_is_404(superuser_client, world, object_id):
+    response = superuser_client.get(f"/admin/partners/mou/{object_id}/history/")
+    assert response.status_code == 404

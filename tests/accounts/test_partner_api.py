@@ -1,10 +1,13 @@
 """Partner users through the real API: mass assignment, scope-widening filters, internal fields, writes in history."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
 from partners.models import ChannelMetric
 from tests.accounts.conftest import session_client, token_client
+from tests.factories import CampaignFactory, ChannelFactory, KolFactory, MouFactory, RosterMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +76,10 @@ def test_partner_user_submits_a_metric_for_own_channel_only(schannel_user, world
     ],
 )
 def test_a_filter_cannot_widen_the_scope(schannel_user, world, prefix, query):
+    # Another partner's slug is refused like one that does not exist (tests/accounts/test_scope_walk.py).
     response = session_client(schannel_user).get(f"/api/v1/{prefix}/", query)
-    assert response.status_code == 200
-    assert response.json()["results"] == []
+    assert response.status_code == 400
+    assert "results" not in response.json()
 
 
 def test_internal_notes_are_hidden_from_partners(schannel_user, administrator, world):
@@ -107,3 +111,53 @@ def test_management_command_writes_are_in_the_history(staff, world):
     call_command("issue_token", staff.username, "--name", "nightly export", "--read-only", verbosity=0)
     token = ApiToken.objects.get(name="nightly export")
     assert token.history.filter(history_type="+").exists()
+
+
+def test_a_kols_channels_list_only_the_partners_own(schannel_user, world):
+    elsewhere = ChannelFactory(kol=world.channel_s.kol)
+    RosterMembershipFactory(partner=world.vitamin, channel=elsewhere)
+    kol = session_client(schannel_user).get(f"/api/v1/kols/{world.channel_s.kol.pk}/").json()
+    assert [channel["id"] for channel in kol["channels"]] == [world.channel_s.pk]
+
+
+def test_a_campaign_shows_neither_other_partners_nor_their_mou(schannel_user, world):
+    world.joint.mou = world.mou_v
+    world.joint.save()
+    campaign = session_client(schannel_user).get(f"/api/v1/campaigns/{world.joint.pk}/").json()
+    assert campaign["partners"] == []  # only "other" is a partner of it
+    assert campaign["mou"] is None
+
+
+@pytest.mark.parametrize(("prefix", "name"), [("channels", "mou"), ("kols", "mou")])
+def test_another_partners_mou_filters_like_a_missing_one(schannel_user, world, prefix, name):
+    client = session_client(schannel_user)
+    foreign = client.get(f"/api/v1/{prefix}/", {name: world.mou_v.pk})
+    missing = client.get(f"/api/v1/{prefix}/", {name: 999999})
+    assert foreign.status_code == missing.status_code == 400
+    assert foreign.json()[name] == [message.replace("999999", str(world.mou_v.pk)) for message in missing.json()[name]]
+
+
+def partner_list_queries(client, prefix):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/api/v1/{prefix}/", {"limit": 200}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("prefix", ["kols", "channels", "mous", "campaigns"])
+def test_scoped_nested_lists_keep_the_query_count_flat(schannel_user, world, prefix):
+    def add_rows_with_foreign_relations():
+        kol = KolFactory()
+        for partner in (world.schannel, world.vitamin):
+            channel = ChannelFactory(kol=kol)
+            RosterMembershipFactory(partner=partner, channel=channel)
+            world.mou_s.channels.add(channel)
+        world.mou_s.kols.add(kol)
+        CampaignFactory(mou=world.mou_v).partners.add(world.schannel, world.vitamin)
+        MouFactory(partner=world.schannel, renews=world.mou_v)
+
+    client = session_client(schannel_user)
+    add_rows_with_foreign_relations()  # every relation has a value, so every prefetch runs
+    few = partner_list_queries(client, prefix)
+    for _number in range(10):
+        add_rows_with_foreign_relations()
+    assert partner_list_queries(client, prefix) == few

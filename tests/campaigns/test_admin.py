@@ -253,6 +253,33 @@ def test_campaign_change_adds_assignment_and_report_inlines(admin_client):
     assert campaign.reports.get().views == 13_000_000
 
 
+def test_admin_refuses_to_delete_a_campaign_with_reports_and_assignments(admin_client):
+    report = CampaignReportFactory()
+    assignment = AssignmentFactory(campaign=report.campaign)
+
+    response = admin_client.post(reverse("admin:campaigns_campaign_delete", args=[report.campaign_id]), {"post": "yes"})
+
+    assert response.status_code == 200
+    protected = str(response.context["protected"])
+    assert str(report) in protected
+    assert str(assignment) in protected
+    assert Campaign.objects.filter(pk=report.campaign_id).exists()
+    assert CampaignReport.objects.filter(pk=report.pk).exists()
+
+
+def test_admin_delete_action_refuses_campaigns_with_reports(admin_client):
+    report = CampaignReportFactory()
+
+    response = admin_client.post(
+        changelist_url("campaign"),
+        {"action": "delete_selected", "_selected_action": [report.campaign_id], "post": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert str(report) in str(response.context["protected"])
+    assert CampaignReport.objects.filter(pk=report.pk).exists()
+
+
 def test_assignment_outside_the_campaign_period_is_refused_in_the_inline(admin_client):
     campaign = CampaignFactory()
     data = campaign_form(

@@ -96,6 +96,27 @@ def test_deleting_a_hashtag_with_reports_is_a_409(api):
     assert Hashtag.objects.filter(pk=report.hashtag_id).exists()
 
 
+def test_deleting_a_campaign_with_reports_and_assignments_is_a_409_naming_them(api):
+    campaign = CampaignFactory(name="Thời khắc khó quên")
+    CampaignReportFactory.create_batch(2, campaign=campaign)
+    AssignmentFactory(campaign=campaign)
+    response = api.delete(f"/api/v1/campaigns/{campaign.pk}/")
+    assert response.status_code == 409
+    assert response.json()["detail"].startswith(
+        "It cannot be deleted while 2 campaign result reports, 1 assignment refer to it ("
+    )
+    assert (campaign.reports.count(), campaign.assignments.count()) == (2, 1)
+
+
+def test_campaign_is_deleted_once_its_reports_and_assignments_are(api):
+    report = CampaignReportFactory()
+    assignment = AssignmentFactory(campaign=report.campaign)
+    assert api.delete(f"/api/v1/campaign-reports/{report.pk}/").status_code == 204
+    assert api.delete(f"/api/v1/assignments/{assignment.pk}/").status_code == 204
+    assert api.delete(f"/api/v1/campaigns/{report.campaign_id}/").status_code == 204
+    assert not Campaign.objects.filter(pk=report.campaign_id).exists()
+
+
 # Built on the demo data
 
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import ProtectedError
 
-from campaigns.models import Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
 from partners.choices import Platform
 from tests.factories import (
     AssignmentFactory,
@@ -136,6 +137,30 @@ def test_campaign_under_an_open_ended_mou_may_run_on(mou):
     mou.ends_on = None
     mou.save()
     CampaignFactory.build(mou=mou, starts_on=D(2030, 1, 1), ends_on=None).full_clean()
+
+
+def test_deleting_a_campaign_with_reports_is_refused():
+    report = CampaignReportFactory()
+    with pytest.raises(ProtectedError):
+        report.campaign.delete()
+    assert CampaignReport.objects.filter(pk=report.pk).exists()
+
+
+def test_deleting_a_campaign_with_assignments_is_refused():
+    assignment = AssignmentFactory()
+    with pytest.raises(ProtectedError):
+        assignment.campaign.delete()
+    assert Assignment.objects.filter(pk=assignment.pk).exists()
+
+
+def test_campaign_may_be_deleted_once_its_reports_and_assignments_are():
+    campaign = CampaignFactory()
+    CampaignReportFactory(campaign=campaign)
+    AssignmentFactory(campaign=campaign)
+    campaign.reports.all().delete()
+    campaign.assignments.all().delete()
+    campaign.delete()
+    assert not Campaign.objects.filter(pk=campaign.pk).exists()
 
 
 def test_campaigns_active_on_a_day():

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partners.choices import MouStatus, Platform
-from partners.models import Channel, Mou, RosterMembership
+from partners.models import Channel, ChannelMetric, Mou, RosterMembership
 from tests.factories import (
     AgencyFactory,
     CampaignFactory,
@@ -458,6 +458,59 @@ def test_mou_document_over_the_size_limit_is_refused(admin_client, settings, tmp
     assert "document" in response.context["adminform"].form.errors
     assert "the limit is 100" in response.context["adminform"].form.errors["document"][0]
     assert not Mou.objects.exists()
+
+
+def test_admin_refuses_mous_renewing_each_other(admin_client):
+    earlier = MouFactory()
+    renewal = MouFactory(renews=earlier)
+
+    response = admin_client.post(
+        reverse("admin:partners_mou_change", args=[earlier.pk]),
+        mou_form(title=earlier.title, agency=earlier.agency_id, partner=earlier.partner_id, renews=renewal.pk),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["renews"] == ["An MOU cannot renew one of its own renewals."]
+    earlier.refresh_from_db()
+    assert earlier.renews is None
+
+
+def test_admin_refuses_to_delete_a_renewed_mou(admin_client):
+    earlier = MouFactory()
+    renewal = MouFactory(title="MOU 2024-2027", renews=earlier)
+
+    response = admin_client.post(reverse("admin:partners_mou_delete", args=[earlier.pk]), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert "MOU 2024-2027" in str(response.context["protected"])
+    renewal.refresh_from_db()
+    assert renewal.renews == earlier
+
+
+def test_admin_refuses_to_delete_a_channel_with_metrics(admin_client):
+    metric = ChannelMetricFactory()
+
+    response = admin_client.post(reverse("admin:partners_channel_delete", args=[metric.channel_id]), {"post": "yes"})
+
+    assert response.status_code == 200
+    assert str(metric) in str(response.context["protected"])
+    assert Channel.objects.filter(pk=metric.channel_id).exists()
+    assert ChannelMetric.objects.filter(pk=metric.pk).exists()
+
+
+def test_admin_delete_action_refuses_channels_with_metrics(admin_client):
+    metric = ChannelMetricFactory()
+    bare = ChannelFactory()
+
+    response = admin_client.post(
+        changelist_url("channel"),
+        {"action": "delete_selected", "_selected_action": [metric.channel_id, bare.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 200
+    assert str(metric) in str(response.context["protected"])
+    assert set(Channel.objects.values_list("pk", flat=True)) == {metric.channel_id, bare.pk}
+    assert ChannelMetric.objects.filter(pk=metric.pk).exists()
 
 
 def test_mou_change_page_shows_status_and_campaigns_read_only(admin_client):

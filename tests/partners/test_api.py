@@ -178,8 +178,57 @@ def test_deleting_a_referenced_row_is_a_409(api):
     channel = ChannelFactory()
     response = api.delete(f"/api/v1/kols/{channel.kol_id}/")
     assert response.status_code == 409
-    assert "refer to it" in response.json()["detail"]
+    assert response.json()["detail"] == f"It cannot be deleted while 1 channel refers to it ({channel})."
     assert Kol.objects.filter(pk=channel.kol_id).exists()
+
+
+def test_deleting_a_channel_with_metrics_is_a_409_naming_them(api):
+    channel = ChannelFactory(display_name="Quang Linh Vlog")
+    for day in (1, 2, 3):
+        ChannelMetricFactory(channel=channel, measured_on=datetime.date(2025, 1, day))
+    response = api.delete(f"/api/v1/channels/{channel.pk}/")
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "It cannot be deleted while 3 channel metrics refer to it (Quang Linh Vlog (TikTok) @ 2025-01-01, "
+        "Quang Linh Vlog (TikTok) @ 2025-01-02, Quang Linh Vlog (TikTok) @ 2025-01-03)."
+    )
+    assert channel.metrics.count() == 3
+
+
+def test_conflict_counts_each_kind_of_dependent(api):
+    channel = ChannelFactory()
+    ChannelMetricFactory.create_batch(4, channel=channel)
+    RosterMembershipFactory(channel=channel)
+    detail = api.delete(f"/api/v1/channels/{channel.pk}/").json()["detail"]
+    assert detail.startswith("It cannot be deleted while 4 channel metrics, 1 roster membership refer to it (")
+    assert detail.endswith(", …).")
+
+
+def test_channel_is_deleted_once_its_metrics_are(api):
+    metric = ChannelMetricFactory()
+    assert api.delete(f"/api/v1/channel-metrics/{metric.pk}/").status_code == 204
+    assert api.delete(f"/api/v1/channels/{metric.channel_id}/").status_code == 204
+    assert not Channel.objects.filter(pk=metric.channel_id).exists()
+
+
+def test_mous_renewing_each_other_is_a_400(api):
+    earlier = MouFactory()
+    renewal = MouFactory(renews=earlier)
+    response = api.patch(f"/api/v1/mous/{earlier.pk}/", {"renews": renewal.pk})
+    assert response.status_code == 400
+    assert response.json() == {"renews": ["An MOU cannot renew one of its own renewals."]}
+    earlier.refresh_from_db()
+    assert earlier.renews is None
+
+
+def test_deleting_a_renewed_mou_is_a_409(api):
+    earlier = MouFactory(title="MOU 2021-2023")
+    renewal = MouFactory(title="MOU 2024-2027", renews=earlier)
+    response = api.delete(f"/api/v1/mous/{earlier.pk}/")
+    assert response.status_code == 409
+    assert response.json()["detail"] == "It cannot be deleted while 1 MOU refers to it (MOU 2024-2027)."
+    renewal.refresh_from_db()
+    assert renewal.renews == earlier
 
 
 # Pagination

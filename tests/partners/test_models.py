@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 
 from partners.choices import AgencyKind, MouStatus, Platform
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
@@ -315,6 +315,20 @@ def test_conflicting_channel_metrics_stand_side_by_side():
     assert sorted(channel.metrics.values_list("followers", flat=True)) == [1_000, 1_200]
 
 
+def test_deleting_a_channel_with_metrics_is_refused():
+    metric = ChannelMetricFactory()
+    with pytest.raises(ProtectedError):
+        metric.channel.delete()
+    assert ChannelMetric.objects.filter(pk=metric.pk).exists()
+
+
+def test_channel_may_be_deleted_once_its_metrics_are():
+    metric = ChannelMetricFactory()
+    ChannelMetric.objects.filter(channel=metric.channel).delete()
+    metric.channel.delete()
+    assert not Channel.objects.filter(pk=metric.channel_id).exists()
+
+
 # Roster memberships
 
 
@@ -476,6 +490,44 @@ def test_mou_may_renew_an_earlier_one():
     renewal = MouFactory(renews=earlier)
     renewal.full_clean()
     assert list(earlier.renewals.all()) == [renewal]
+
+
+def test_validation_rejects_mous_renewing_each_other():
+    earlier = MouFactory()
+    renewal = MouFactory(renews=earlier)
+    earlier.renews = renewal
+    invalid(earlier, "renews", "An MOU cannot renew one of its own renewals.")
+
+
+def test_validation_rejects_a_longer_renewal_cycle():
+    first = MouFactory()
+    second = MouFactory(renews=first)
+    third = MouFactory(renews=second)
+    first.renews = third
+    invalid(first, "renews", "An MOU cannot renew one of its own renewals.")
+
+
+def test_renewal_check_ends_on_a_cycle_written_past_validation():
+    first, second = MouFactory(), MouFactory()
+    Mou.objects.filter(pk=first.pk).update(renews=second)
+    Mou.objects.filter(pk=second.pk).update(renews=first)
+    third = MouFactory(renews=first)
+    assert third.renewed_ids() == {first.pk, second.pk}
+
+
+def test_deleting_a_renewed_mou_is_refused():
+    earlier = MouFactory()
+    renewal = MouFactory(renews=earlier)
+    with pytest.raises(ProtectedError):
+        earlier.delete()
+    renewal.refresh_from_db()
+    assert renewal.renews == earlier
+
+
+def test_a_renewal_may_be_deleted():
+    renewal = MouFactory(renews=MouFactory())
+    renewal.delete()
+    assert not Mou.objects.filter(pk=renewal.pk).exists()
 
 
 def test_db_rejects_duplicate_mou_reference():
