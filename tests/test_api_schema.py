@@ -184,3 +184,29 @@ def test_error_bodies_match_the_schema(schema, api, channel):
     for method, path, response, code in cases:
         assert str(response.status_code) == code, (method, path, response.json())
         assert matches(schema, response_schema(schema, method, path, code), response.json()), (method, path)
+
+
+def test_the_schema_is_the_same_whatever_the_language(staff_user):
+    """Generated clients name their models after it: two consumers must not get two clients."""
+    client = APIClient()
+    client.force_authenticate(staff_user)
+    schemas = {
+        language: client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json", **headers).content
+        for language, headers in {
+            "vi": {"HTTP_ACCEPT_LANGUAGE": "vi"},
+            "en": {"HTTP_ACCEPT_LANGUAGE": "en"},
+            "none": {},
+        }.items()
+    }
+    assert schemas["vi"] == schemas["en"] == schemas["none"]
+    assert b"N\xe1\xbb\x81n t\xe1\xba\xa3ng" not in schemas["vi"]  # "Nền tảng": nothing Vietnamese leaks in
+
+
+def test_whole_number_filters_are_documented_as_integers(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/mous/"]["get"]["parameters"]}
+    assert parameters["expires_within"]["schema"]["type"] == "integer"
+
+
+def test_lang_cannot_switch_the_schema_language_either(api):
+    english = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    assert api.get("/api/v1/schema/?lang=vi", HTTP_ACCEPT="application/vnd.oai.openapi+json").content == english

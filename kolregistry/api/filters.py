@@ -118,6 +118,7 @@ def id_filter(model, field_name=None, *, single=False, **kwargs):
     )
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     """A whole-number filter: ``1.5`` is a 400, not silently rounded."""
 

@@ -5,12 +5,28 @@ from importlib import import_module
 from csp.decorators import csp_update
 from django.conf import settings
 from django.urls import include, path
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView
 
 # The apps' URL modules come from settings.API_URLCONFS, by name, so the core imports no app.
 # Each defines a ``router``; URLconfs load on the first request, once the apps are ready.
 ROUTERS = tuple(import_module(urlconf).router for urlconf in settings.API_URLCONFS)
+
+
+class RegistrySchemaView(SpectacularAPIView):
+    """The OpenAPI schema, in English whatever the request's language.
+
+    Generated clients take their model and enum names from it, so two consumers must get the same schema.
+    It does not document itself.
+    """
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        # Not super().get(): its ?lang= would translate enum and component names again.
+        with translation.override("en"):
+            return self._get_schema_response(request)
 
 
 class RegistryRootView(APIRootView):
@@ -31,7 +47,7 @@ docs_view = csp_update(
 urlpatterns = [
     path("", root_view, name="api-root"),
     path("auth/", include("accounts.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", RegistrySchemaView.as_view(), name="api-schema"),
     path("docs/", docs_view, name="api-docs"),
     *(path("", include(urlconf)) for urlconf in settings.API_URLCONFS),
 ]
