@@ -82,8 +82,9 @@ def storage_without_paths(settings, tmp_path):
     return tmp_path
 
 
-def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_client, storage_without_paths):
-    form = {
+def mou_with_document():
+    """The fields of a new MOU, with a signed PDF attached."""
+    return {
         "title": "MOU on KOL communication",
         "agency": AgencyFactory().pk,
         "partner": PartnerCompanyFactory().pk,
@@ -91,6 +92,10 @@ def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_c
         "ends_on": "2027-12-31",
         "document": SimpleUploadedFile("mou.pdf", PDF, content_type="application/pdf"),
     }
+
+
+def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_client, storage_without_paths):
+    form = mou_with_document()
 
     response = admin_client.post(reverse("admin:partners_mou_add"), form)
 
@@ -103,14 +108,7 @@ def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_c
 
 
 def test_mou_document_uploaded_through_the_api_goes_through_the_storage_api(api, storage_without_paths):
-    payload = {
-        "title": "MOU on KOL communication",
-        "agency": AgencyFactory().pk,
-        "partner": PartnerCompanyFactory().pk,
-        "starts_on": "2024-01-01",
-        "ends_on": "2027-12-31",
-        "document": SimpleUploadedFile("mou.pdf", PDF, content_type="application/pdf"),
-    }
+    payload = mou_with_document()
 
     response = api.post("/api/v1/mous/", payload, format="multipart")
 
