@@ -10,7 +10,7 @@ from openapi_schema_validator import OAS30ReadValidator
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
-from tests.factories import ChannelFactory, ChannelMetricFactory, MouFactory
+from tests.factories import ChannelFactory, ChannelMetricFactory, HashtagFactory, MouFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +210,11 @@ def test_whole_number_filters_are_documented_as_integers(schema):
 def test_lang_cannot_switch_the_schema_language_either(api):
     english = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
     assert api.get("/api/v1/schema/?lang=vi", HTTP_ACCEPT="application/vnd.oai.openapi+json").content == english
+
+
+def test_a_brief_hashtag_with_accented_letters_validates(api, schema):
+    """A hashtag's slug is its lower-cased name, which may hold any letter (found by schemathesis)."""
+    hashtag = HashtagFactory(name="ThờiKhắc")
+    body = api.get(f"/api/v1/hashtags/{hashtag.pk}/?brief=1").json()
+    assert body["slug"] == "thờikhắc"
+    assert matches(schema, response_schema(schema, "GET", "/api/v1/hashtags/{id}/", "200"), body)

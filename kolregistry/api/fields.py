@@ -50,7 +50,9 @@ def brief_serializer_for(model):
     """A named BriefSerializer subclass per model, so the schema gets one component each."""
     attrs = {"__doc__": f"Brief {model._meta.verbose_name}.", "__module__": __name__}
     if has_slug(model):
-        attrs["slug"] = serializers.SlugField(read_only=True)
+        field = next((field for field in model._meta.concrete_fields if field.name == "slug"), None)
+        # A slug computed from a name (Hashtag's) keeps the name's letters, accented ones included.
+        attrs["slug"] = serializers.SlugField(read_only=True, allow_unicode=getattr(field, "allow_unicode", True))
     return type(f"Brief{model.__name__}Serializer", (BriefSerializer,), attrs)
 
 
