@@ -3,10 +3,11 @@
 import math
 
 from axes.helpers import get_cool_off, get_lockout_message
-from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
+
+from kolregistry.http import error_response
 
 from .models import ApiToken
 
@@ -47,11 +48,7 @@ class ApiTokenAuthentication(BaseAuthentication):
 
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out login: 429 with ``Retry-After``, JSON on the API."""
-    message = str(get_lockout_message())
-    if request.path.startswith("/api/"):
-        response = JsonResponse({"detail": message}, status=429)
-    else:
-        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    response = error_response(request, get_lockout_message(), status=429)
     cool_off = get_cool_off(request)
     if cool_off:
         response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))

@@ -1,6 +1,5 @@
 """Admin building blocks shared by the registry apps: the base class, accent-insensitive search, list filters."""
 
-from contextlib import suppress
 from dataclasses import replace
 
 from django import forms
@@ -238,8 +237,7 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
     def get_object(self, request, object_id, from_field=None):
         if request.method == "POST":
             # Lock before reading: the stale-form check and the save cannot interleave with another write.
-            with suppress(TypeError, ValueError, ValidationError):
-                lock_row(self.model, **{from_field or "pk": object_id})
+            lock_row(self.model, **{from_field or "pk": object_id})
         return super().get_object(request, object_id, from_field)
 
     def is_versioned(self, request, obj):

@@ -5,7 +5,9 @@ and no extra column.
 """
 
 import hashlib
+from contextlib import suppress
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,9 +22,11 @@ def lock_row(model, **lookup):
     """Lock the row ``lookup`` selects until the transaction ends (a no-op on SQLite).
 
     Taken before the row is read for a write, so that a version check and the write that follows
-    cannot interleave with another request's.
+    cannot interleave with another request's. A lookup value that is not valid for its field (``abc`` as
+    an id) locks nothing: the caller's own lookup then answers 404.
     """
-    list(model._default_manager.select_for_update().filter(**lookup).values_list("pk", flat=True))
+    with suppress(TypeError, ValueError, ValidationError):
+        list(model._default_manager.select_for_update().filter(**lookup).values_list("pk", flat=True))
 
 
 def last_change_text(obj):

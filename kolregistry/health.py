@@ -10,10 +10,12 @@ import uuid
 
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connections, transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from kolregistry.http import error_response
 
 logger = logging.getLogger(__name__)
 
@@ -87,9 +89,6 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable on %s %s: %s", request.method, request.path, exception)
         message = _("The service is temporarily unavailable. Please try again later.")
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": str(message)}, status=503)
-        else:
-            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response = error_response(request, message, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

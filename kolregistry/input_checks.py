@@ -10,13 +10,11 @@ at once, so a new filter cannot forget it. Request bodies are checked by the API
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import HttpResponseBadRequest, JsonResponse
 
+from kolregistry.http import is_api_request
+
 NUL = "\x00"
 # Django's own message, so it is already translated.
 NULL_CHARACTERS_MESSAGE = ProhibitNullCharactersValidator.message
-
-
-def is_api_request(request):
-    return request.path_info.startswith("/api/")
 
 
 def parameters_with_nul(query_dict):

@@ -1,8 +1,5 @@
 """Optimistic concurrency for the API: ``ETag`` on detail responses, ``If-Match`` on writes."""
 
-from contextlib import suppress
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.http import parse_etags
 from django.utils.translation import gettext_lazy as _
 from rest_framework import status
@@ -49,9 +46,7 @@ class OptimisticConcurrencyMixin:
         writing = self.request.method in WRITE_METHODS
         if writing:
             lookup = self.lookup_url_kwarg or self.lookup_field
-            # An id that is not valid for the field locks nothing; get_object() answers 404.
-            with suppress(TypeError, ValueError, DjangoValidationError):
-                lock_row(self.queryset.model, **{self.lookup_field: self.kwargs[lookup]})
+            lock_row(self.queryset.model, **{self.lookup_field: self.kwargs[lookup]})
         obj = super().get_object()
         if writing and not if_match_holds(self.request, obj):
             raise PreconditionFailed

@@ -18,6 +18,8 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from kolregistry.http import is_api_request
+
 
 def django_errors_to_drf(error):
     """``{"field": ["message"]}``; errors not tied to a field go under ``non_field_errors``."""
@@ -113,6 +115,6 @@ def page_not_found(request, exception):
     An id that the routers' ``[^/.]+`` does not match (``/api/v1/channels/1.5/``) never reaches a
     view, so without this an API client would get Django's HTML page instead of ``{"detail": ...}``.
     """
-    if request.path.startswith("/api/"):
+    if is_api_request(request):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=status.HTTP_404_NOT_FOUND)
     return defaults.page_not_found(request, exception)
