@@ -70,6 +70,9 @@ PER_OPERATION=$(((CASES / 2 + OPERATIONS - 1) / OPERATIONS))
 
 # --max-examples counts per operation, so the cases are spread over the operations. Every operation
 # runs all its cases even after a failure, and SECONDS bounds each run: taking longer fails the job.
+# FUZZ_SEED makes a run repeatable (CI sets one, so that a red CI is the change's doing, not the dice's).
+SEED_OPTION=()
+[ -n "${FUZZ_SEED:-}" ] && SEED_OPTION=(--seed "$FUZZ_SEED")
 status=0
 run() {
     local name="$1" token="$2"
@@ -83,7 +86,7 @@ run() {
         --max-examples "$PER_OPERATION" --continue-on-failure \
         --generation-allow-x00 true --generation-codec utf-8 \
         --phases examples,fuzzing --workers 2 --request-timeout 30 \
-        --report junit --report-dir . --no-color) || {
+        --report junit --report-dir . --no-color "${SEED_OPTION[@]}") || {
         local rc=$?
         [ "$rc" -eq 124 ] && echo "== schemathesis as $name took longer than $((SECONDS_BUDGET / 2)) s"
         status=1
