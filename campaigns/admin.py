@@ -13,6 +13,14 @@ from partners.choices import Platform
 from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
 
 
+class PlatformsForm(forms.ModelForm):
+    """Offers the platforms as checkboxes rather than raw JSON."""
+
+    platforms = forms.MultipleChoiceField(
+        label=capfirst(_("platforms")), choices=Platform.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+
 class AssignmentInline(RegistryFormsMixin, admin.TabularInline):
     """The channels taking part in a campaign."""
 
@@ -31,7 +39,8 @@ class CampaignReportInline(RegistryFormsMixin, admin.StackedInline):
 
     model = CampaignReport
     fields = (
-        ("reported_on", "platform", "hashtag"),
+        ("reported_on", "reported_on_approximate", "reported_on_as_stated"),
+        ("platforms", "hashtag"),
         ("period_starts_on", "period_ends_on", "approximate"),
         ("videos", "template_uses", "views"),
         ("likes", "comments", "shares"),
@@ -39,6 +48,7 @@ class CampaignReportInline(RegistryFormsMixin, admin.StackedInline):
         ("source_url", "source_note"),
         "notes",
     )
+    form = PlatformsForm
     autocomplete_fields = ("hashtag",)
     extra = 0
     show_change_link = True
@@ -70,16 +80,7 @@ class HashtagAdmin(RegistryAdmin):
         return obj.campaign_total
 
 
-class CampaignForm(forms.ModelForm):
-    """Offers the platforms as checkboxes rather than raw JSON."""
-
-    platforms = forms.MultipleChoiceField(
-        label=capfirst(Campaign._meta.get_field("platforms").verbose_name),
-        choices=Platform.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
+class CampaignForm(PlatformsForm):
     class Meta:
         model = Campaign
         formfield_callback = https_url_formfield
@@ -176,10 +177,11 @@ class AssignmentAdmin(RegistryAdmin):
 class CampaignReportAdmin(RegistryAdmin):
     """Campaign reach figures as each source reported them."""
 
+    form = PlatformsForm
     list_display = (
         "campaign",
         "hashtag",
-        "platform",
+        "platform_list",
         "reported_on",
         "videos",
         "views",
@@ -189,16 +191,31 @@ class CampaignReportAdmin(RegistryAdmin):
         "positive_share_pct",
         "approximate",
     )
-    list_filter = ("platform", "approximate", ("campaign", admin.RelatedOnlyFieldListFilter))
+    list_filter = (PlatformsFilter, "approximate", ("campaign", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("campaign", "hashtag")
     search_fields = ("campaign__search_text", "hashtag__name")
     search_lookups = ("campaign__search_text__contains", "hashtag__name__icontains")
     autocomplete_fields = ("campaign", "hashtag")
     fieldsets = (
-        (None, {"fields": ("campaign", "hashtag", "platform", "reported_on", "period_starts_on", "period_ends_on")}),
+        (
+            None,
+            {
+                "fields": (
+                    "campaign",
+                    "hashtag",
+                    "platforms",
+                    ("reported_on", "reported_on_approximate", "reported_on_as_stated"),
+                    ("period_starts_on", "period_ends_on"),
+                )
+            },
+        ),
         (
             _("Figures"),
             {"fields": (*REPORT_FIGURE_FIELDS, "approximate")},
         ),
         (_("Source"), {"fields": ("source_url", "source_note", "notes", "created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("platforms"))
+    def platform_list(self, obj):
+        return obj.get_platforms_display()

@@ -19,6 +19,7 @@ from kolregistry.api.filters import (
     scoped_subquery,
     slug_filter,
 )
+from kolregistry.dates import LastDay
 from partners.choices import Platform
 from partners.models import Agency, Channel, Mou, PartnerCompany, RosterMembership, active_on_condition
 
@@ -49,7 +50,7 @@ class HashtagNameFilter(SlugFilter):
 
 
 def platform_condition(platforms):
-    """Campaigns whose JSON ``platforms`` list holds any of ``platforms``.
+    """Rows (campaigns, reports) whose JSON ``platforms`` list holds any of ``platforms``.
 
     A text match on the quoted value works on SQLite too, which lacks JSON ``contains``.
     """
@@ -144,12 +145,13 @@ class AssignmentFilterSet(django_filters.FilterSet):
     def filter_partner(self, queryset, name, partners):
         """Assignments of channels the partner managed during the assignment (or else campaign) period."""
         # Unknown dates count as open, so an undated assignment matches any management of its channel.
+        # Partial dates count from their first possible day to their last.
         starts = Coalesce(OuterRef("starts_on"), OuterRef("campaign__starts_on"), Value(datetime.date.min))
-        ends = Coalesce(OuterRef("ends_on"), OuterRef("campaign__ends_on"), Value(datetime.date.max))
+        ends = Coalesce(LastDay("ends_on", ref=OuterRef), OuterRef("campaign__ends_on_last"), Value(datetime.date.max))
         managed = scoped_subquery(
             self,
             RosterMembership.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=starts),
+                Q(ends_on_last__isnull=True) | Q(ends_on_last__gte=starts),
                 starts_on__lte=ends,
                 channel=OuterRef("channel"),
                 partner__in=partners,
@@ -165,8 +167,13 @@ class CampaignReportFilterSet(django_filters.FilterSet):
     campaign_id = id_filter(Campaign, "campaign")
     hashtag = HashtagNameFilter(queryset=Hashtag.objects.all(), field_name="hashtag", distinct=False)
     hashtag_id = id_filter(Hashtag, "hashtag")
-    platform = django_filters.MultipleChoiceFilter(choices=Platform.choices)
+    platform = django_filters.MultipleChoiceFilter(
+        choices=Platform.choices, method="filter_platform", label=_("Platform (combined reports included)")
+    )
 
     class Meta:
         model = CampaignReport
         fields = ("campaign", "campaign_id", "hashtag", "hashtag_id", "platform")
+
+    def filter_platform(self, queryset, name, platforms):
+        return queryset.filter(platform_condition(platforms))

@@ -10,6 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import PartnerScope
+from kolregistry.dates import (
+    DatePrecisionField,
+    PartialDateField,
+    aligned_constraints,
+    last_day_field,
+    stated_date,
+)
 from kolregistry.models import SearchableModel, SourcedModel
 from partners.choices import Platform
 from partners.models import (
@@ -32,25 +39,54 @@ def normalise_hashtag(text):
     return (text or "").strip().strip("#").strip()
 
 
-def validate_period_within(starts_on, ends_on, outer_start, outer_end, outer_label):
-    """Field-keyed errors when [starts_on, ends_on] is not inside the outer period."""
+def validate_period_within(inner, outer, outer_label):
+    """Field-keyed errors when the period ``inner`` is certainly not inside ``outer``.
+
+    Each is an object with partial ``starts_on`` / ``ends_on`` dates; a partial date is outside only
+    when none of its possible days is inside.
+    """
+    starts_on, ends_on = inner.starts_on, inner.ends_on
+    outer_start, outer_end = outer.starts_on, outer.ends_on
     errors = {}
-    if starts_on and outer_start and starts_on < outer_start:
-        errors["starts_on"] = _("Starts before the %(outer)s (%(date)s).") % {"outer": outer_label, "date": outer_start}
-    if starts_on and outer_end and starts_on > outer_end:
+    if starts_on and outer_start and starts_on.upper < outer_start.lower:
+        errors["starts_on"] = _("Starts before the %(outer)s (%(date)s).") % {
+            "outer": outer_label,
+            "date": outer_start.display(),
+        }
+    if starts_on and outer_end and starts_on.lower > outer_end.upper:
         errors["starts_on"] = _("Starts after the %(outer)s ends (%(date)s).") % {
             "outer": outer_label,
-            "date": outer_end,
+            "date": outer_end.display(),
         }
-    if ends_on and outer_end and ends_on > outer_end:
-        errors["ends_on"] = _("Ends after the %(outer)s (%(date)s).") % {"outer": outer_label, "date": outer_end}
-    if ends_on and outer_start and ends_on < outer_start:
+    if ends_on and outer_end and ends_on.lower > outer_end.upper:
+        errors["ends_on"] = _("Ends after the %(outer)s (%(date)s).") % {
+            "outer": outer_label,
+            "date": outer_end.display(),
+        }
+    if ends_on and outer_start and ends_on.upper < outer_start.lower:
         errors["ends_on"] = _("Ends before the %(outer)s starts (%(date)s).") % {
             "outer": outer_label,
-            "date": outer_start,
+            "date": outer_start.display(),
         }
     if errors:
         raise ValidationError(errors)
+
+
+def clean_platforms(platforms):
+    """A sorted list of distinct platform codes, or a field-keyed error."""
+    if not isinstance(platforms, list) or any(p not in Platform.values for p in platforms):
+        raise ValidationError(
+            {"platforms": _("Choose platforms from: %(choices)s.") % {"choices": ", ".join(Platform.values)}}
+        )
+    return sorted(set(platforms))
+
+
+def platforms_display(platforms, combined=False):
+    """ "TikTok, YouTube"; for one figure over several platforms, "Facebook + Instagram (combined)"."""
+    labels = [str(Platform(p).label) for p in platforms if p in Platform.values]
+    if combined and len(labels) > 1:
+        return _("%(platforms)s (combined)") % {"platforms": " + ".join(labels)}
+    return ", ".join(labels)
 
 
 class Hashtag(SourcedModel):
@@ -114,8 +150,11 @@ class Campaign(SearchableModel):
     name = models.CharField(_("name (English)"), max_length=255)
     name_vi = models.CharField(_("name (Vietnamese)"), max_length=255, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True, help_text=_("Empty when unknown."))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty when unknown or open."))
+    starts_on_precision = DatePrecisionField()
+    starts_on = PartialDateField(_("starts on"), null=True, blank=True, help_text=_("Empty when unknown."))
+    ends_on_precision = DatePrecisionField()
+    ends_on = PartialDateField(_("ends on"), null=True, blank=True, help_text=_("Empty when unknown or open."))
+    ends_on_last = last_day_field("ends_on", _("last possible end day"))
     organisers = models.ManyToManyField(
         Agency, verbose_name=_("organising agencies"), blank=True, related_name="campaigns"
     )
@@ -144,31 +183,29 @@ class Campaign(SearchableModel):
                 name="campaign_period_ordered",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            *aligned_constraints("campaign", "starts_on", "ends_on"),
         ]
-        indexes = [models.Index(fields=["starts_on", "ends_on"], name="campaign_period_idx")]
+        indexes = [models.Index(fields=["starts_on", "ends_on_last"], name="campaign_period_idx")]
 
     def __str__(self):
         return self.name
 
     def get_platforms_display(self):
-        return ", ".join(str(Platform(p).label) for p in self.platforms if p in Platform.values)
+        return platforms_display(self.platforms)
 
     def clean(self):
-        if not isinstance(self.platforms, list) or any(p not in Platform.values for p in self.platforms):
-            raise ValidationError(
-                {"platforms": _("Choose platforms from: %(choices)s.") % {"choices": ", ".join(Platform.values)}}
-            )
-        self.platforms = sorted(set(self.platforms))
+        self.platforms = clean_platforms(self.platforms)
         validate_period(self.starts_on, self.ends_on)
         if self.mou_id:
-            validate_period_within(self.starts_on, self.ends_on, self.mou.starts_on, self.mou.ends_on, _("MOU period"))
+            validate_period_within(self, self.mou, _("MOU period"))
 
 
 class Assignment(SourcedModel):
     """A channel's part in a campaign: role, deliverables, period and status."""
 
-    # A partner sees the assignments of the channels it sees.
-    partner_scope = PartnerScope(via=("channel",))
+    # A partner sees the assignments of the channels it has had on its roster (not of those its MOUs
+    # merely name: their campaigns are other partners' business).
+    partner_scope = PartnerScope(via=("channel__memberships",))
 
     # A campaign's assignments record who took part: it cannot be deleted until they are.
     campaign = models.ForeignKey(
@@ -180,8 +217,10 @@ class Assignment(SourcedModel):
     role = models.CharField(_("role"), max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.CREATOR)
     videos_planned = models.PositiveIntegerField(_("videos planned"), null=True, blank=True)
     deliverables = models.TextField(_("other deliverables"), blank=True)
-    starts_on = models.DateField(_("starts on"), null=True, blank=True)
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on_precision = DatePrecisionField()
+    starts_on = PartialDateField(_("starts on"), null=True, blank=True)
+    ends_on_precision = DatePrecisionField()
+    ends_on = PartialDateField(_("ends on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.PLANNED
     )
@@ -204,6 +243,7 @@ class Assignment(SourcedModel):
                 name="assignment_period_ordered",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            *aligned_constraints("assignment", "starts_on", "ends_on"),
         ]
 
     def __str__(self):
@@ -212,9 +252,7 @@ class Assignment(SourcedModel):
     def clean(self):
         validate_period(self.starts_on, self.ends_on)
         if self.campaign_id:
-            validate_period_within(
-                self.starts_on, self.ends_on, self.campaign.starts_on, self.campaign.ends_on, _("campaign period")
-            )
+            validate_period_within(self, self.campaign, _("campaign period"))
 
 
 REPORT_FIGURE_FIELDS = (
@@ -231,9 +269,10 @@ REPORT_FIGURE_FIELDS = (
 
 
 class CampaignReport(SourcedModel):
-    """Reach figures for a campaign (optionally one hashtag) on one platform, as one source reported them.
+    """Reach figures for a campaign (optionally one hashtag), as one source reported them.
 
-    Reports are never overwritten: two sources that disagree stand side by side.
+    The figures may cover several platforms together (``platforms``). Reports are never overwritten:
+    two sources that disagree stand side by side.
     """
 
     # A partner sees the reports of the campaigns it sees.
@@ -244,18 +283,28 @@ class CampaignReport(SourcedModel):
     hashtag = models.ForeignKey(
         Hashtag, verbose_name=_("hashtag"), on_delete=models.PROTECT, null=True, blank=True, related_name="reports"
     )
-    platform = models.CharField(
-        _("platform"),
-        max_length=20,
-        choices=Platform.choices,
+    platforms = models.JSONField(
+        _("platforms"),
+        default=list,
         blank=True,
-        help_text=_("Empty when the figures cover several platforms together."),
+        help_text=_("Several when one figure covers them together; empty when the source names none."),
     )
-    reported_on = models.DateField(
+    reported_on_precision = DatePrecisionField()
+    reported_on = PartialDateField(
         _("reported on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
     )
-    period_starts_on = models.DateField(_("figures from"), null=True, blank=True)
-    period_ends_on = models.DateField(_("figures until"), null=True, blank=True)
+    reported_on_approximate = models.BooleanField(
+        _("date approximate"),
+        default=False,
+        help_text=_("The source gives the date only relative to an event, e.g. 'after a week'."),
+    )
+    reported_on_as_stated = models.CharField(
+        _("date as stated"), max_length=100, blank=True, help_text=_("The source's own wording of the date.")
+    )
+    period_starts_on_precision = DatePrecisionField()
+    period_starts_on = PartialDateField(_("figures from"), null=True, blank=True)
+    period_ends_on_precision = DatePrecisionField()
+    period_ends_on = PartialDateField(_("figures until"), null=True, blank=True)
     videos = models.PositiveBigIntegerField(_("videos"), null=True, blank=True)
     template_uses = models.PositiveBigIntegerField(_("video template uses"), null=True, blank=True)
     views = models.PositiveBigIntegerField(_("views"), null=True, blank=True)
@@ -303,11 +352,25 @@ class CampaignReport(SourcedModel):
                 name="campaign_report_period_ordered",
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
+            models.CheckConstraint(
+                condition=Q(reported_on_approximate=False) | ~Q(reported_on_as_stated=""),
+                name="campaign_report_approximate_date_as_stated",
+                violation_error_message=_("Give the source's wording of an approximate date."),
+            ),
+            *aligned_constraints("campaign_report", "reported_on", "period_starts_on", "period_ends_on"),
         ]
         indexes = [models.Index(fields=["campaign", "reported_on"], name="campaign_report_date_idx")]
 
     def __str__(self):
-        return f"{self.campaign} @ {self.reported_on or _('date unknown')}"
+        return f"{self.campaign} @ {stated_date(self, 'reported_on')}"
+
+    @property
+    def combined(self):
+        """Whether one set of figures covers several platforms together."""
+        return len(self.platforms) > 1
+
+    def get_platforms_display(self):
+        return platforms_display(self.platforms, combined=True)
 
     def clean(self):
         errors = {}
@@ -317,7 +380,15 @@ class CampaignReport(SourcedModel):
             errors["views"] = _("Record at least one figure.")
         if self.positive_share_pct is not None and not 0 <= self.positive_share_pct <= 100:
             errors["positive_share_pct"] = _("The positive-content share is a percentage from 0 to 100.")
-        if self.period_starts_on and self.period_ends_on and self.period_ends_on < self.period_starts_on:
-            errors["period_ends_on"] = _("The end date cannot be before the start date.")
+        try:
+            self.platforms = clean_platforms(self.platforms)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        try:
+            validate_period(self.period_starts_on, self.period_ends_on, "period_ends_on")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if self.reported_on_approximate and not self.reported_on_as_stated:
+            errors["reported_on_as_stated"] = _("Give the source's wording of an approximate date.")
         if errors:
             raise ValidationError(errors)

@@ -59,6 +59,8 @@ class PartnerScope:
       field (``"partners"``), or ``"pk"`` for the partner company itself;
     - ``via`` names relations (forward or reverse, to-one or to-many) to rows of other models that are
       visible to the partner under *their* declarations: ``via=("channel",)`` for a channel's metrics.
+      A path (``"channel__memberships"``) follows several relations and uses the last model's
+      declaration, so a row can be tied to one of the ways its neighbour is visible.
 
     ``PartnerScope()`` with neither says partners see none of the rows.
     """
@@ -79,6 +81,9 @@ class PartnerScope:
             field = model._meta.get_field(self.partner)
             condition |= Q(**{field.attname: partner_id}) if field.many_to_one else _through(model, field, [partner_id])
         for name in self.via:
+            if "__" in name:
+                condition |= _along_path(model, name, partner_id, path)
+                continue
             field = model._meta.get_field(name)
             related = field.related_model
             visible = related._default_manager.filter(partner_condition(related, partner_id, path))
@@ -89,6 +94,15 @@ class PartnerScope:
             else:
                 condition |= _through(model, field, visible.values("pk"))
         return condition
+
+
+def _along_path(model, path_name, partner_id, path):
+    """Rows of ``model`` related along ``path_name`` (``a__b``) to rows visible to the partner."""
+    related = model
+    for part in path_name.split("__"):
+        related = related._meta.get_field(part).related_model
+    visible = related._default_manager.filter(partner_condition(related, partner_id, path))
+    return Q(pk__in=model._default_manager.filter(**{f"{path_name}__in": visible.values("pk")}).values("pk"))
 
 
 def _through(model, field, related_ids):

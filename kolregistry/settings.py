@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Short dates per language (dd/mm/yyyy in Vietnamese); partial dates show as "05/2024" or "2024".
+FORMAT_MODULE_PATH = ["kolregistry.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True

@@ -144,6 +144,8 @@ class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
     model = ChannelMetric
     fields = (
         "measured_on",
+        "measured_on_approximate",
+        "measured_on_as_stated",
         "subject",
         "followers",
         "likes",
@@ -328,7 +330,14 @@ class MouAdmin(RegistryAdmin):
         (None, {"fields": ("reference", "title", "agency", "partner", "renews")}),
         (
             _("Period and status"),
-            {"fields": ("signed_on", "starts_on", "ends_on", "status", "terminated_on", "termination_reason")},
+            {
+                "fields": (
+                    ("signed", "signed_on", "signed_on_as_stated"),
+                    ("starts_on", "ends_on"),
+                    "status",
+                    ("terminated_on", "termination_reason"),
+                )
+            },
         ),
         (_("Content"), {"fields": ("scope", "document", "kols", "channels", "campaign_list")}),
         (_("Record"), {"fields": ("source_url", "notes", *TIMESTAMPS)}),

@@ -38,9 +38,10 @@ class KolKind(models.TextChoices):
 
 
 class MouStatus(models.TextChoices):
-    """Derived from an MOU's dates; never stored."""
+    """Derived from an MOU's facts (see ``Mou``); never stored."""
 
-    DRAFT = "draft", _("Draft (not yet in force)")
+    DRAFT = "draft", _("Draft (not signed)")
+    SIGNED = "signed", _("Signed (not yet in force)")
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")

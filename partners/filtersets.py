@@ -24,12 +24,12 @@ from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, Ro
 
 
 def overlapping(starts_on, ends_on, prefix=""):
-    """Q for rows whose [starts_on, ends_on] period overlaps the given one (None = open or unknown)."""
+    """Q for rows whose period may overlap the given partial dates' (None = open or unknown)."""
     condition = Q()
     if ends_on:
-        condition &= Q(**{f"{prefix}starts_on__lte": ends_on})
+        condition &= Q(**{f"{prefix}starts_on__lte": ends_on.upper})
     if starts_on:
-        condition &= Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": starts_on})
+        condition &= Q(**{f"{prefix}ends_on_last__isnull": True}) | Q(**{f"{prefix}ends_on_last__gte": starts_on.lower})
     return condition
 
 

@@ -8,11 +8,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import PartnerScope
+from kolregistry.dates import (
+    DatePrecisionField,
+    LastDay,
+    PartialDateField,
+    aligned_constraints,
+    last_day_field,
+    stated_date,
+)
 from kolregistry.db import PeriodExclusionConstraint
 from kolregistry.models import SearchableModel, SourcedModel
 
@@ -22,20 +31,29 @@ TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
 
 
 def period_is_ordered(start="starts_on", end="ends_on"):
-    """DB condition: the end, when both dates are known, is not before the start."""
-    return Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": F(start)})
+    """DB condition: when both partial dates are known, the end's last possible day is not before the start.
 
-
-def active_on_condition(day, prefix=""):
-    """Q for rows whose [starts_on, ends_on] period contains ``day``."""
-    return Q(**{f"{prefix}starts_on__lte": day}) & (
-        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": day})
+    "05/2024" to "2024" is consistent: it ended in 2024, after May.
+    """
+    return (
+        Q(**{f"{start}__isnull": True}) | Q(**{f"{end}__isnull": True}) | Q(GreaterThanOrEqual(LastDay(end), F(start)))
     )
 
 
-def validate_period(starts_on, ends_on):
-    if starts_on and ends_on and ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The end date cannot be before the start date.")})
+def active_on_condition(day, prefix=""):
+    """Q for rows whose period may contain ``day``: from the start's first possible day to the end's last.
+
+    Served by B-tree indexes on ``starts_on`` and ``ends_on_last``.
+    """
+    return Q(**{f"{prefix}starts_on__lte": day}) & (
+        Q(**{f"{prefix}ends_on_last__isnull": True}) | Q(**{f"{prefix}ends_on_last__gte": day})
+    )
+
+
+def validate_period(starts_on, ends_on, end_name="ends_on"):
+    """``starts_on`` and ``ends_on`` are ``PartialDate``s (or None)."""
+    if starts_on and ends_on and ends_on.upper < starts_on.lower:
+        raise ValidationError({end_name: _("The end date cannot be before the start date.")})
 
 
 def normalise_handle(handle):
@@ -169,8 +187,8 @@ class PartnerCompany(SearchableModel):
 class Kol(SearchableModel):
     """A key opinion leader: the person or organisation behind one or more channels."""
 
-    # A partner sees the KOLs behind the channels it sees.
-    partner_scope = PartnerScope(via=("channels",))
+    # A partner sees the KOLs behind the channels it sees, and those its own MOUs name.
+    partner_scope = PartnerScope(via=("channels", "mous"))
 
     name = models.CharField(_("name"), max_length=255, help_text=_("As written in Vietnamese, with accents."))
     name_en = models.CharField(
@@ -225,9 +243,9 @@ class ChannelQuerySet(models.QuerySet):
 class Channel(SearchableModel):
     """A social-media channel, owned by exactly one KOL or one agency."""
 
-    # A partner sees the channels it has ever had on its roster: its past memberships, assignments
-    # and reports refer to them.
-    partner_scope = PartnerScope(via=("memberships",))
+    # A partner sees the channels it has ever had on its roster (its past memberships, assignments
+    # and reports refer to them) and those its own MOUs name.
+    partner_scope = PartnerScope(via=("memberships", "mous"))
 
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     display_name = models.CharField(_("display name"), max_length=255, blank=True)
@@ -236,7 +254,8 @@ class Channel(SearchableModel):
     )
     url = models.URLField(_("URL"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=10, blank=True, help_text=_("e.g. vi, en, zh"))
-    launched_on = models.DateField(_("launch date"), null=True, blank=True)
+    launched_on_precision = DatePrecisionField()
+    launched_on = PartialDateField(_("launch date"), null=True, blank=True)
     kol = models.ForeignKey(
         Kol, verbose_name=_("KOL"), on_delete=models.PROTECT, null=True, blank=True, related_name="channels"
     )
@@ -249,7 +268,8 @@ class Channel(SearchableModel):
         related_name="channels",
     )
     followers = models.PositiveBigIntegerField(_("followers (latest)"), null=True, blank=True, editable=False)
-    followers_on = models.DateField(_("followers counted on"), null=True, blank=True, editable=False)
+    followers_on_precision = DatePrecisionField()
+    followers_on = PartialDateField(_("followers counted on"), null=True, blank=True, editable=False)
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ChannelQuerySet.as_manager()
@@ -278,6 +298,7 @@ class Channel(SearchableModel):
                 name="channel_url_unique_per_platform",
                 violation_error_message=_("Another channel on this platform already has this URL."),
             ),
+            *aligned_constraints("channel", "launched_on"),
         ]
         indexes = [models.Index(fields=["followers"], name="channel_followers_idx")]
 
@@ -316,7 +337,7 @@ class Channel(SearchableModel):
         stored = Channel.objects.get(pk=self.pk)
         if (stored.followers, stored.followers_on) != (self.followers, self.followers_on):
             stored.followers, stored.followers_on = self.followers, self.followers_on
-            stored.save(update_fields=["followers", "followers_on", "updated_at"])
+            stored.save(update_fields=["followers", "followers_on", "followers_on_precision", "updated_at"])
 
 
 class ChannelMetricQuerySet(models.QuerySet):
@@ -342,8 +363,17 @@ class ChannelMetric(SourcedModel):
 
     # Figures with a source are facts: a channel that has them cannot be deleted until they are.
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="metrics")
-    measured_on = models.DateField(
+    measured_on_precision = DatePrecisionField()
+    measured_on = PartialDateField(
         _("measured on"), null=True, blank=True, help_text=_("Empty when the source gives no date.")
+    )
+    measured_on_approximate = models.BooleanField(
+        _("date approximate"),
+        default=False,
+        help_text=_("The source gives the date only relative to an event, e.g. 'after a week'."),
+    )
+    measured_on_as_stated = models.CharField(
+        _("date as stated"), max_length=100, blank=True, help_text=_("The source's own wording of the date.")
     )
     subject = models.CharField(
         _("subject"),
@@ -383,10 +413,16 @@ class ChannelMetric(SourcedModel):
                 name="channel_metric_has_a_figure",
                 violation_error_message=_("Record at least one figure."),
             ),
+            models.CheckConstraint(
+                condition=Q(measured_on_approximate=False) | ~Q(measured_on_as_stated=""),
+                name="channel_metric_approximate_date_as_stated",
+                violation_error_message=_("Give the source's wording of an approximate date."),
+            ),
+            *aligned_constraints("channel_metric", "measured_on"),
         ]
 
     def __str__(self):
-        return f"{self.channel} @ {self.measured_on or _('date unknown')}"
+        return f"{self.channel} @ {stated_date(self, 'measured_on')}"
 
     def clean(self):
         errors = {}
@@ -394,8 +430,10 @@ class ChannelMetric(SourcedModel):
             errors["source_url"] = _("Give the source of the figures: a URL or a description.")
         if all(getattr(self, name) is None for name in self.FIGURE_FIELDS):
             errors["followers"] = _("Record at least one figure.")
-        if self.measured_on and self.measured_on > timezone.localdate():
+        if self.measured_on and self.measured_on.lower > timezone.localdate():
             errors["measured_on"] = _("A measurement cannot be in the future.")
+        if self.measured_on_approximate and not self.measured_on_as_stated:
+            errors["measured_on_as_stated"] = _("Give the source's wording of an approximate date.")
         if errors:
             raise ValidationError(errors)
 
@@ -429,8 +467,11 @@ class RosterMembership(SourcedModel):
     partner = models.ForeignKey(
         PartnerCompany, verbose_name=_("partner company"), on_delete=models.PROTECT, related_name="memberships"
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty while still managed."))
+    starts_on_precision = DatePrecisionField()
+    starts_on = PartialDateField(_("starts on"))
+    ends_on_precision = DatePrecisionField()
+    ends_on = PartialDateField(_("ends on"), null=True, blank=True, help_text=_("Empty while still managed."))
+    ends_on_last = last_day_field("ends_on", _("last possible end day"))
     notes = models.TextField(_("notes"), blank=True)
 
     objects = RosterMembershipQuerySet.as_manager()
@@ -449,12 +490,14 @@ class RosterMembership(SourcedModel):
             PeriodExclusionConstraint(
                 name="membership_no_overlap_per_channel",
                 key_fields=["channel"],
+                end="ends_on_last",
                 violation_error_message=_("This channel is already managed by a partner during this period."),
             ),
+            *aligned_constraints("membership", "starts_on", "ends_on"),
         ]
         indexes = [
-            models.Index(fields=["partner", "starts_on", "ends_on"], name="membership_partner_period_idx"),
-            models.Index(fields=["starts_on", "ends_on"], name="membership_period_idx"),
+            models.Index(fields=["partner", "starts_on", "ends_on_last"], name="membership_partner_period_idx"),
+            models.Index(fields=["starts_on", "ends_on_last"], name="membership_period_idx"),
         ]
 
     def __str__(self):
@@ -462,16 +505,20 @@ class RosterMembership(SourcedModel):
         return f"{self.channel} — {self.partner} ({self.starts_on} to {end})"
 
     def is_active_on(self, day):
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
+        ends_on = self.ends_on
+        return self.starts_on.lower <= day and (ends_on is None or ends_on.upper >= day)
 
     def clean(self):
-        validate_period(self.starts_on, self.ends_on)
-        if not (self.channel_id and self.starts_on):
+        starts_on, ends_on = self.starts_on, self.ends_on
+        validate_period(starts_on, ends_on)
+        if not (self.channel_id and starts_on):
             return
+        # Partial dates overlap when their possible spans do, as in the database's exclusion constraint:
+        # otherwise two partners could both be "active" on one day.
         overlapping = RosterMembership.objects.filter(channel_id=self.channel_id).exclude(pk=self.pk)
-        if self.ends_on:
-            overlapping = overlapping.filter(starts_on__lte=self.ends_on)
-        overlapping = overlapping.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+        if ends_on:
+            overlapping = overlapping.filter(starts_on__lte=ends_on.upper)
+        overlapping = overlapping.filter(Q(ends_on_last__isnull=True) | Q(ends_on_last__gte=starts_on.lower))
         clash = overlapping.select_related("partner").first()
         if clash:
             raise ValidationError(
@@ -508,14 +555,16 @@ class MouQuerySet(models.QuerySet):
     """Status and date lookups computed in SQL, so admin filters and the API can use them."""
 
     def with_status(self, today=None):
-        """Annotate ``status_code`` with the derived status, so it can be filtered and ordered on."""
+        """Annotate ``status_code`` with the derived status (the rule is on ``Mou``), to filter and order on."""
         today = today or timezone.localdate()
         return self.annotate(
             status_code=Case(
                 When(terminated_on__isnull=False, terminated_on__lte=today, then=Value(MouStatus.TERMINATED)),
-                When(starts_on__isnull=True, then=Value(MouStatus.DRAFT)),
-                When(starts_on__gt=today, then=Value(MouStatus.DRAFT)),
-                When(ends_on__lt=today, then=Value(MouStatus.EXPIRED)),
+                When(signed=False, then=Value(MouStatus.DRAFT)),
+                When(starts_on__isnull=True, then=Value(MouStatus.SIGNED)),
+                When(starts_on__gt=today, then=Value(MouStatus.SIGNED)),
+                When(signed_on__gt=today, then=Value(MouStatus.SIGNED)),
+                When(ends_on_last__lt=today, then=Value(MouStatus.EXPIRED)),
                 default=Value(MouStatus.ACTIVE),
                 output_field=models.CharField(),
             )
@@ -525,19 +574,34 @@ class MouQuerySet(models.QuerySet):
         return self.with_status(today).filter(status_code__in=statuses)
 
     def active_on(self, day=None):
+        """MOUs in force on ``day``: signed, from the later of the start and signing to the end's last day."""
         day = day or timezone.localdate()
-        return self.filter(active_on_condition(day)).exclude(terminated_on__lte=day)
+        return (
+            self.filter(active_on_condition(day), signed=True)
+            .filter(Q(signed_on__isnull=True) | Q(signed_on__lte=day))
+            .exclude(terminated_on__lte=day)
+        )
 
     def expiring_within(self, days, today=None):
-        """Active MOUs whose end date falls in the next ``days`` days."""
+        """MOUs in force today whose last possible day falls in the next ``days`` days."""
         today = today or timezone.localdate()
-        return self.active_on(today).filter(ends_on__lte=today + datetime.timedelta(days=days))
+        return self.active_on(today).filter(ends_on_last__lte=today + datetime.timedelta(days=days))
 
 
 class Mou(SearchableModel):
     """A memorandum of understanding between an agency and a partner company for a period.
 
-    Its status is derived from the dates and an explicit termination; it is never stored.
+    Its status is derived from the facts, never stored. The dates may be partial ("2024", "05/2024");
+    an MOU is in force from the first day it can be (the later of its start's and its signing's first
+    possible day) to the last day its end allows. On a given day, the first rule that holds wins:
+
+    ==============================================================  ==========
+    terminated on or before the day                                 terminated
+    not known to be signed                                          draft
+    signed, start unknown, or in force only after the day           signed
+    the end's last possible day is before the day                   expired
+    otherwise                                                       active
+    ==============================================================  ==========
     """
 
     # A partner sees its own MOUs.
@@ -549,9 +613,22 @@ class Mou(SearchableModel):
     partner = models.ForeignKey(
         PartnerCompany, verbose_name=_("partner company"), on_delete=models.PROTECT, related_name="mous"
     )
-    signed_on = models.DateField(_("signed on"), null=True, blank=True, help_text=_("Empty when unknown."))
-    starts_on = models.DateField(_("starts on"), null=True, blank=True, help_text=_("Empty when not yet known."))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True, help_text=_("Empty for an open-ended MOU."))
+    signed = models.BooleanField(
+        _("signed"), default=False, help_text=_("Known to be signed, even when the date of signing is not.")
+    )
+    signed_on_precision = DatePrecisionField()
+    signed_on = PartialDateField(_("signed on"), null=True, blank=True, help_text=_("Empty when unknown."))
+    signed_on_as_stated = models.CharField(
+        _("signing date as stated"),
+        max_length=100,
+        blank=True,
+        help_text=_("The source's wording when it gives no full date, e.g. a day with no year."),
+    )
+    starts_on_precision = DatePrecisionField()
+    starts_on = PartialDateField(_("starts on"), null=True, blank=True, help_text=_("Empty when not yet known."))
+    ends_on_precision = DatePrecisionField()
+    ends_on = PartialDateField(_("ends on"), null=True, blank=True, help_text=_("Empty for an open-ended MOU."))
+    ends_on_last = last_day_field("ends_on", _("last possible end day"))
     terminated_on = models.DateField(_("terminated on"), null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
     scope = models.TextField(_("scope"), blank=True)
@@ -585,7 +662,9 @@ class Mou(SearchableModel):
                 violation_error_message=_("The end date cannot be before the start date."),
             ),
             models.CheckConstraint(
-                condition=period_is_ordered("starts_on", "terminated_on"),
+                condition=Q(starts_on__isnull=True)
+                | Q(terminated_on__isnull=True)
+                | Q(terminated_on__gte=F("starts_on")),
                 name="mou_terminated_after_start",
                 violation_error_message=_("An MOU cannot be terminated before its period starts."),
             ),
@@ -605,10 +684,16 @@ class Mou(SearchableModel):
                 name="mou_reference_unique",
                 violation_error_message=_("Another MOU already has this reference number."),
             ),
+            models.CheckConstraint(
+                condition=Q(signed=True) | Q(signed_on__isnull=True),
+                name="mou_signing_date_means_signed",
+                violation_error_message=_("An MOU with a signing date is signed."),
+            ),
+            *aligned_constraints("mou", "signed_on", "starts_on", "ends_on"),
         ]
         indexes = [
-            models.Index(fields=["starts_on", "ends_on"], name="mou_period_idx"),
-            models.Index(fields=["ends_on"], name="mou_ends_on_idx"),
+            models.Index(fields=["starts_on", "ends_on_last"], name="mou_period_idx"),
+            models.Index(fields=["ends_on_last"], name="mou_ends_on_idx"),
         ]
 
     def __str__(self):
@@ -618,13 +703,28 @@ class Mou(SearchableModel):
     def status(self):
         return self.status_on(timezone.localdate())
 
+    @property
+    def in_force_from(self):
+        """The first day the MOU can be in force: its start, and not before its signing (None if unknown)."""
+        if self.starts_on is None:
+            return None
+        return max(self.starts_on.lower, self.signed_on.lower if self.signed_on else self.starts_on.lower)
+
+    @property
+    def in_force_until(self):
+        """The last day its end allows (None when open-ended)."""
+        ends_on = self.ends_on
+        return ends_on.upper if ends_on else None
+
     def status_on(self, day):
-        """The status on ``day``; ``MouQuerySet.with_status`` computes the same in SQL."""
+        """The status on ``day`` by the rule in the class docstring; ``MouQuerySet.with_status`` is the SQL."""
         if self.terminated_on and self.terminated_on <= day:
             return MouStatus.TERMINATED
-        if self.starts_on is None or self.starts_on > day:
+        if not self.signed and not self.signed_on:
             return MouStatus.DRAFT
-        if self.ends_on and self.ends_on < day:
+        if self.in_force_from is None or self.in_force_from > day:
+            return MouStatus.SIGNED
+        if self.in_force_until and self.in_force_until < day:
             return MouStatus.EXPIRED
         return MouStatus.ACTIVE
 
@@ -632,15 +732,17 @@ class Mou(SearchableModel):
         return MouStatus(self.status).label
 
     def is_active_on(self, day):
-        if self.terminated_on and self.terminated_on <= day:
-            return False
-        return bool(self.starts_on and self.starts_on <= day and (self.ends_on is None or self.ends_on >= day))
+        return self.status_on(day) == MouStatus.ACTIVE
 
     def clean(self):
         errors = {}
-        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            errors["ends_on"] = _("The end date cannot be before the start date.")
-        if self.terminated_on and self.starts_on and self.terminated_on < self.starts_on:
+        if self.signed_on:
+            self.signed = True
+        try:
+            validate_period(self.starts_on, self.ends_on)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        if self.terminated_on and self.starts_on and self.terminated_on < self.starts_on.lower:
             errors["terminated_on"] = _("An MOU cannot be terminated before its period starts.")
         if self.termination_reason and not self.terminated_on:
             errors["terminated_on"] = _("Give the termination date as well as the reason.")

@@ -89,6 +89,7 @@ class MouFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"MOU on KOL communication {n}")
     agency = factory.SubFactory(AgencyFactory)
     partner = factory.SubFactory(PartnerCompanyFactory)
+    signed = True
     starts_on = datetime.date(2024, 1, 1)
     ends_on = datetime.date(2027, 12, 31)
 
@@ -126,7 +127,7 @@ class CampaignReportFactory(factory.django.DjangoModelFactory):
         model = CampaignReport
 
     campaign = factory.SubFactory(CampaignFactory)
-    platform = Platform.TIKTOK
+    platforms = factory.LazyFunction(lambda: [Platform.TIKTOK])
     reported_on = datetime.date(2025, 9, 30)
     views = 1_000_000
     source_url = SOURCE

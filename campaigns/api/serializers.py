@@ -147,10 +147,15 @@ class AssignmentSerializer(RegistrySerializer):
 
 
 class CampaignReportSerializer(RegistrySerializer):
-    """Reach figures one source reported for a campaign (optionally one hashtag) on a platform."""
+    """Reach figures one source reported for a campaign (optionally one hashtag).
+
+    ``platforms`` lists every platform one set of figures covers: two or more means combined figures.
+    """
 
     campaign = BriefRelatedField(queryset=Campaign.objects.all())
     hashtag = BriefRelatedField(queryset=Hashtag.objects.all(), required=False, allow_null=True)
+    platforms = PlatformListField(required=False)
+    combined = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = CampaignReport
@@ -160,8 +165,11 @@ class CampaignReportSerializer(RegistrySerializer):
             "display",
             "campaign",
             "hashtag",
-            "platform",
+            "platforms",
+            "combined",
             "reported_on",
+            "reported_on_approximate",
+            "reported_on_as_stated",
             "period_starts_on",
             "period_ends_on",
             *CampaignReport.FIGURE_FIELDS,

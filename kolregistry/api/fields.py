@@ -1,13 +1,16 @@
-"""Brief nested objects ``{id, url, display[, slug]}`` and the foreign key field that reads as one."""
+"""Brief nested objects ``{id, url, display[, slug]}``, the foreign key field that reads as one, partial dates."""
 
+import datetime
 from functools import cache
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 from rest_framework.reverse import reverse
 
 from kolregistry.access import related_in_scope, scope_queryset
+from kolregistry.dates import ISO_SCHEMA_PATTERN, PartialDate
 
 
 def detail_view_name(model):
@@ -115,3 +118,28 @@ class BriefRelatedField(serializers.RelatedField):
     def get_choices(self, cutoff=None):
         # The browsable API would otherwise render a <select> of every row of the table.
         return {}
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": ISO_SCHEMA_PATTERN,
+        "example": "2024-05",
+        "description": "ISO 8601 to the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD.",
+    }
+)
+class PartialDateSerializerField(serializers.Field):
+    """A date to the day, month or year: ``"2024"``, ``"2024-05"``, ``"2024-05-17"``."""
+
+    default_error_messages = {"invalid": _("Give a date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-05.")}
+
+    def to_representation(self, value):
+        return (value if isinstance(value, PartialDate) else PartialDate(value)).isoformat()
+
+    def to_internal_value(self, data):
+        if isinstance(data, datetime.date):
+            return PartialDate(data)
+        try:
+            return PartialDate.parse(data if isinstance(data, str) else "")
+        except ValueError:
+            self.fail("invalid")

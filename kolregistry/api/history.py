@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from simple_history.utils import get_m2m_reverse_field_name
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, visible_ids
+from kolregistry.dates import PartialDate
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
 UNTOLD_FIELDS = frozenset({"id", "search_text", "created_at", "updated_at"})
@@ -46,7 +47,7 @@ class HistoryRecordSerializer(serializers.Serializer):
 
 
 def json_value(value):
-    if isinstance(value, datetime.date | datetime.time):
+    if isinstance(value, datetime.date | datetime.time | PartialDate):
         return value.isoformat()
     if isinstance(value, Decimal | uuid.UUID):
         return str(value)

@@ -12,9 +12,10 @@ from rest_framework.reverse import reverse
 from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields
+from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
-from .fields import detail_view_name
+from .fields import PartialDateSerializerField, detail_view_name
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -23,6 +24,11 @@ class RegistrySerializer(serializers.ModelSerializer):
     DRF 3 does not call ``Model.full_clean()``; this does, on an unsaved copy of the instance with
     the incoming values applied, so the API enforces exactly what the admin does.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        PartialDateField: PartialDateSerializerField,
+    }
 
     url = serializers.SerializerMethodField()
     display = serializers.CharField(source="__str__", read_only=True)
@@ -75,13 +81,21 @@ class RegistrySerializer(serializers.ModelSerializer):
         for name, value in values.items():
             setattr(instance, name, value)
         writable = {field.source for field in self.fields.values() if not field.read_only}
-        exclude = [field.name for field in model._meta.concrete_fields if field.name not in writable]
+        concrete = [field for field in model._meta.concrete_fields if not field.generated]
+        exclude = [field.name for field in concrete if field.name not in writable]
+        before = {field.name: getattr(instance, field.attname) for field in concrete if field.name in writable}
         try:
             instance.full_clean(exclude=exclude, validate_unique=True)
         except DjangoValidationError as error:
             raise serializers.ValidationError(django_errors_to_drf(error)) from error
-        # clean() may normalise values (handles, hashtag names); keep what it settled on.
-        return {**attrs, **{name: getattr(instance, name) for name in values}}
+        # clean() may normalise values (handles, hashtag names) or derive them (a signing date means
+        # signed); keep what it settled on, so that it is saved too.
+        derived = {
+            field.name
+            for field in concrete
+            if before.get(field.name, getattr(instance, field.attname)) != getattr(instance, field.attname)
+        }
+        return {**attrs, **{name: getattr(instance, name) for name in {*values, *derived}}}
 
     def update(self, instance, validated_data):
         """Write only the fields the request sent, so a concurrent change to other fields survives."""
@@ -96,6 +110,12 @@ class RegistrySerializer(serializers.ModelSerializer):
         concrete = {field.name for field in instance._meta.concrete_fields}
         # updated_at moves on every write (it is the version behind the ETag), m2m-only writes included.
         update_fields = {name for name in validated_data if name in concrete} | ({"updated_at"} & concrete)
+        # A partial date is two columns.
+        update_fields |= {
+            f"{name}_precision"
+            for name in update_fields
+            if isinstance(instance._meta.get_field(name), PartialDateField)
+        }
         instance.save(update_fields=update_fields)
         for name, value in to_many.items():
             getattr(instance, name).set(value)

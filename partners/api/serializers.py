@@ -127,6 +127,8 @@ class ChannelMetricSerializer(RegistrySerializer):
             "display",
             "channel",
             "measured_on",
+            "measured_on_approximate",
+            "measured_on_as_stated",
             "subject",
             "followers",
             "likes",
@@ -162,7 +164,10 @@ class RosterMembershipSerializer(RegistrySerializer):
 
 
 class MouSerializer(RegistrySerializer):
-    """An MOU between an agency and a partner company; ``status`` is derived from its dates."""
+    """An MOU between an agency and a partner company; ``status`` is derived from the facts (see ``Mou``).
+
+    ``signed`` may be true with no ``signed_on``: a source can say an MOU was signed without giving a date.
+    """
 
     agency = BriefRelatedField(queryset=Agency.objects.all())
     partner = BriefRelatedField(queryset=PartnerCompany.objects.all())
@@ -182,7 +187,9 @@ class MouSerializer(RegistrySerializer):
             "agency",
             "partner",
             "status",
+            "signed",
             "signed_on",
+            "signed_on_as_stated",
             "starts_on",
             "ends_on",
             "terminated_on",

@@ -9,7 +9,7 @@ from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
 from kolregistry.access import scope_queryset
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
-from tests.factories import MouFactory
+from tests.factories import KolFactory, MouFactory
 
 from .conftest import user_with_role
 
@@ -80,6 +80,20 @@ def test_vitamin_user_sees_vitamin_data(world, vitamin_user):
 @pytest.mark.parametrize("model", REGISTRY_MODELS, ids=lambda m: m.__name__)
 def test_user_without_company_or_role_sees_nothing(world, nobody, model):
     assert visible(request_for(nobody), model) == set()
+
+
+def test_a_partner_sees_the_channels_and_kols_its_own_mou_names_and_nothing_of_their_campaigns(world, vitamin_user):
+    """Vitamin's MOU names a channel it has never managed; its assignment is in another partner's campaign."""
+    named_kol = KolFactory()
+    world.mou_v.kols.add(named_kol)
+    world.mou_v.channels.add(world.unmanaged)
+    world.mou_s.channels.add(world.channel_s)
+    request = request_for(vitamin_user)
+
+    assert visible(request, Channel) == {world.channel_v, world.moved, world.unmanaged}
+    assert visible(request, Kol) == {world.channel_v.kol, world.moved.kol, world.unmanaged.kol, named_kol}
+    assert world.assignment_other not in visible(request, Assignment)
+    assert world.joint not in visible(request, Campaign)
 
 
 @pytest.mark.parametrize("model", [Mou, Channel], ids=lambda m: m.__name__)

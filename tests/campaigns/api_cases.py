@@ -42,7 +42,7 @@ def report_case():
     payload = {
         "campaign": CampaignFactory().pk,
         "hashtag": HashtagFactory().pk,
-        "platform": "tiktok",
+        "platforms": ["tiktok"],
         "reported_on": "2021-09-30",
         "views": 253000000,
         "source_url": SOURCE,

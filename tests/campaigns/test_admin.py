@@ -179,12 +179,13 @@ def test_assignment_partner_filter_follows_the_roster_of_today(admin_client):
 
 
 def test_report_platform_filter(admin_client):
-    tiktok = CampaignReportFactory(platform=Platform.TIKTOK)
-    CampaignReportFactory(platform=Platform.FACEBOOK)
+    tiktok = CampaignReportFactory(platforms=[Platform.TIKTOK])
+    CampaignReportFactory(platforms=[Platform.FACEBOOK])
+    combined = CampaignReportFactory(platforms=[Platform.FACEBOOK, Platform.INSTAGRAM])
 
-    response = admin_client.get(changelist_url("campaignreport"), {"platform__exact": Platform.TIKTOK})
-
-    assert listed(response) == [tiktok]
+    assert listed(admin_client.get(changelist_url("campaignreport"), {"platform": Platform.TIKTOK})) == [tiktok]
+    instagram = listed(admin_client.get(changelist_url("campaignreport"), {"platform": Platform.INSTAGRAM}))
+    assert instagram == [combined]
 
 
 def campaign_form(campaign=None, **values):

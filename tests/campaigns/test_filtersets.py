@@ -91,11 +91,16 @@ def test_assignments_by_partner_managing_the_channel_during_the_assignment():
 
 def test_reports_by_campaign_hashtag_and_platform():
     hashtag = HashtagFactory(name="ThoiKhacKhoQuen")
-    tiktok = CampaignReportFactory(hashtag=hashtag, platform="tiktok")
-    combined = CampaignReportFactory(campaign=tiktok.campaign, platform="")
+    tiktok = CampaignReportFactory(hashtag=hashtag, platforms=["tiktok"])
+    combined = CampaignReportFactory(campaign=tiktok.campaign, platforms=["facebook", "instagram"])
     assert pks(CampaignReportFilterSet, {"hashtag": "thoikhackhoquen"}, CampaignReport) == {tiktok.pk}
     assert pks(CampaignReportFilterSet, {"hashtag_id": hashtag.pk}, CampaignReport) == {tiktok.pk}
     assert pks(CampaignReportFilterSet, {"platform": "tiktok"}, CampaignReport) == {tiktok.pk}
+    assert pks(CampaignReportFilterSet, {"platform": "facebook"}, CampaignReport) == {combined.pk}
+    assert pks(CampaignReportFilterSet, {"platform": ["instagram", "tiktok"]}, CampaignReport) == {
+        tiktok.pk,
+        combined.pk,
+    }
     assert pks(CampaignReportFilterSet, {"campaign": tiktok.campaign.slug}, CampaignReport) == {tiktok.pk, combined.pk}
 
 

@@ -116,12 +116,12 @@ def test_campaign_inside_its_mou_period_is_valid(mou):
 
 def test_validation_rejects_campaign_starting_before_its_mou(mou):
     campaign = CampaignFactory.build(mou=mou, starts_on=D(2023, 12, 31), ends_on=D(2024, 3, 1))
-    invalid(campaign, "starts_on", "Starts before the MOU period (2024-01-01).")
+    invalid(campaign, "starts_on", "Starts before the MOU period (1 Jan 2024).")
 
 
 def test_validation_rejects_campaign_ending_after_its_mou(mou):
     campaign = CampaignFactory.build(mou=mou, starts_on=D(2027, 12, 1), ends_on=D(2028, 1, 1))
-    invalid(campaign, "ends_on", "Ends after the MOU period (2027-12-31).")
+    invalid(campaign, "ends_on", "Ends after the MOU period (31 Dec 2027).")
 
 
 def test_validation_rejects_campaign_entirely_after_its_mou(mou):
@@ -129,8 +129,8 @@ def test_validation_rejects_campaign_entirely_after_its_mou(mou):
     with pytest.raises(ValidationError) as excinfo:
         campaign.full_clean()
     errors = excinfo.value.message_dict
-    assert errors["starts_on"] == ["Starts after the MOU period ends (2027-12-31)."]
-    assert errors["ends_on"] == ["Ends after the MOU period (2027-12-31)."]
+    assert errors["starts_on"] == ["Starts after the MOU period ends (31 Dec 2027)."]
+    assert errors["ends_on"] == ["Ends after the MOU period (31 Dec 2027)."]
 
 
 def test_campaign_under_an_open_ended_mou_may_run_on(mou):
@@ -221,8 +221,8 @@ def test_validation_rejects_assignment_outside_its_campaign_period():
     with pytest.raises(ValidationError) as excinfo:
         assignment.full_clean()
     errors = excinfo.value.message_dict
-    assert errors["starts_on"] == ["Starts before the campaign period (2025-09-01)."]
-    assert errors["ends_on"] == ["Ends after the campaign period (2025-09-30)."]
+    assert errors["starts_on"] == ["Starts before the campaign period (1 Sep 2025)."]
+    assert errors["ends_on"] == ["Ends after the campaign period (30 Sep 2025)."]
 
 
 # Result reports

@@ -230,7 +230,8 @@ def test_membership_partner_filter(admin_client):
 @pytest.fixture
 def mous_by_status():
     return {
-        MouStatus.DRAFT: MouFactory(starts_on=TODAY + 10 * DAY, ends_on=None),
+        MouStatus.DRAFT: MouFactory(signed=False, starts_on=TODAY - 10 * DAY, ends_on=None),
+        MouStatus.SIGNED: MouFactory(starts_on=TODAY + 10 * DAY, ends_on=None),
         MouStatus.ACTIVE: MouFactory(starts_on=TODAY - 10 * DAY, ends_on=TODAY + 30 * DAY),
         MouStatus.EXPIRED: MouFactory(starts_on=TODAY - 400 * DAY, ends_on=TODAY - DAY),
         MouStatus.TERMINATED: MouFactory(starts_on=TODAY - 400 * DAY, ends_on=None, terminated_on=TODAY - DAY),

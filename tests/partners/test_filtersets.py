@@ -147,7 +147,7 @@ def mous():
             ends_on=datetime.date(2027, 12, 31),
         ),
         "ministry": MouFactory(agency=ministry, starts_on=datetime.date(2020, 1, 1), ends_on=datetime.date(2021, 1, 1)),
-        "draft": MouFactory(agency=center, starts_on=None, ends_on=None),
+        "draft": MouFactory(agency=center, signed=False, starts_on=None, ends_on=None),
     }
 
 

@@ -366,7 +366,7 @@ def test_validation_rejects_overlapping_memberships_of_one_channel():
     invalid(
         second,
         "starts_on",
-        f"This channel is already managed by {first.partner} from 2024-01-01 to 2024-12-31.",
+        f"This channel is already managed by {first.partner} from 1 Jan 2024 to 31 Dec 2024.",
     )
 
 
@@ -375,7 +375,7 @@ def test_validation_rejects_a_later_membership_while_one_is_open_ended():
     later = RosterMembershipFactory.build(
         channel=first.channel, partner=PartnerCompanyFactory(), starts_on=D(2026, 1, 1), ends_on=D(2026, 12, 31)
     )
-    invalid(later, "starts_on", f"This channel is already managed by {first.partner} from 2024-01-01 to open end.")
+    invalid(later, "starts_on", f"This channel is already managed by {first.partner} from 1 Jan 2024 to open end.")
 
 
 def test_adjacent_memberships_are_allowed():
@@ -551,8 +551,9 @@ def test_many_mous_may_have_no_reference():
 def mous():
     """One MOU per status on 2025-06-15, by title."""
     return {
-        "draft": MouFactory(title="draft", starts_on=D(2025, 7, 1), ends_on=D(2027, 6, 30)),
+        "draft": MouFactory(title="draft", signed=False, starts_on=D(2024, 7, 1), ends_on=D(2027, 6, 30)),
         "undated": MouFactory(title="undated", starts_on=None, ends_on=None),
+        "signed": MouFactory(title="signed", starts_on=D(2025, 7, 1), ends_on=D(2027, 6, 30)),
         "active": MouFactory(title="active", starts_on=D(2024, 1, 1), ends_on=D(2027, 12, 31)),
         "open": MouFactory(title="open", starts_on=D(2024, 1, 1), ends_on=None),
         "ending": MouFactory(title="ending", starts_on=D(2024, 1, 1), ends_on=D(2025, 8, 31)),
@@ -568,7 +569,8 @@ def mous():
 
 EXPECTED_STATUS = {
     "draft": MouStatus.DRAFT,
-    "undated": MouStatus.DRAFT,
+    "undated": MouStatus.SIGNED,
+    "signed": MouStatus.SIGNED,
     "active": MouStatus.ACTIVE,
     "open": MouStatus.ACTIVE,
     "ending": MouStatus.ACTIVE,
@@ -591,7 +593,8 @@ def test_mou_status_in_sql_matches_python(mous):
 def test_mou_status_property_uses_today():
     assert MouFactory(starts_on=D(2000, 1, 1), ends_on=D(2001, 1, 1)).status == MouStatus.EXPIRED
     assert MouFactory(starts_on=D(2000, 1, 1), ends_on=None).status == MouStatus.ACTIVE
-    assert MouFactory(starts_on=D(2999, 1, 1), ends_on=None).status == MouStatus.DRAFT
+    assert MouFactory(starts_on=D(2999, 1, 1), ends_on=None).status == MouStatus.SIGNED
+    assert MouFactory(signed=False, starts_on=D(2000, 1, 1), ends_on=None).status == MouStatus.DRAFT
     terminated = MouFactory(starts_on=D(2000, 1, 1), ends_on=None, terminated_on=D(2001, 1, 1))
     assert terminated.status == MouStatus.TERMINATED
     assert terminated.get_status_display() == "Terminated"
@@ -601,7 +604,7 @@ def test_mous_filtered_by_status(mous):
     titles = set(
         Mou.objects.with_status_in([MouStatus.DRAFT, MouStatus.EXPIRED], today=DAY).values_list("title", flat=True)
     )
-    assert titles == {"draft", "undated", "expired"}
+    assert titles == {"draft", "expired"}
 
 
 def test_mous_active_on_a_day(mous):
