@@ -22,7 +22,8 @@ from django.db.models import Prefetch, Q, Value
 from django.utils.module_loading import import_string
 
 # Field names hidden from partner users and partner-scoped tokens, on every model:
-# the ministry's own annotations.
+# the ministry's own annotations. A model may hide more on rows that are not the partner's own
+# (``PartnerScope.internal_unless_own``); ``internal_fields`` gives both.
 INTERNAL_FIELD_NAMES = frozenset({"notes"})
 
 # Set on related rows that ``scope_related`` loaded through ``scope_queryset``.
@@ -61,12 +62,20 @@ class PartnerScope:
       visible to the partner under *their* declarations: ``via=("channel",)`` for a channel's metrics.
       A path (``"channel__memberships"``) follows several relations and uses the last model's
       declaration, so a row can be tied to one of the ways its neighbour is visible.
+      ``via_filter``, a ``Q`` on the model, narrows what ``via`` grants: of an MOU's people, only the
+      agency's and the partner's own.
 
     ``PartnerScope()`` with neither says partners see none of the rows.
+
+    ``internal_unless_own`` names fields that, besides ``INTERNAL_FIELD_NAMES``, a partner sees only on
+    its own rows, those ``partner`` selects: a person's contact details on the people of its own company,
+    not on the agency people it sees through ``via``.
     """
 
     partner: str | None = None
     via: tuple[str, ...] = ()
+    via_filter: Q | None = None
+    internal_unless_own: tuple[str, ...] = ()
 
     def condition(self, model, partner_id, _path=()):
         """A duplicate-free ``Q`` selecting the rows of ``model`` that ``partner_id`` may see."""
@@ -80,20 +89,34 @@ class PartnerScope:
         elif self.partner:
             field = model._meta.get_field(self.partner)
             condition |= Q(**{field.attname: partner_id}) if field.many_to_one else _through(model, field, [partner_id])
+        through_via = Q(pk__in=[])
         for name in self.via:
             if "__" in name:
-                condition |= _along_path(model, name, partner_id, path)
+                through_via |= _along_path(model, name, partner_id, path)
                 continue
             field = model._meta.get_field(name)
             related = field.related_model
             visible = related._default_manager.filter(partner_condition(related, partner_id, path))
             if field.concrete and (field.many_to_one or field.one_to_one):
-                condition |= Q(**{f"{field.attname}__in": visible.values("pk")})
+                through_via |= Q(**{f"{field.attname}__in": visible.values("pk")})
             elif field.one_to_many or field.one_to_one:
-                condition |= Q(pk__in=visible.values(field.field.attname))
+                through_via |= Q(pk__in=visible.values(field.field.attname))
             else:
-                condition |= _through(model, field, visible.values("pk"))
-        return condition
+                through_via |= _through(model, field, visible.values("pk"))
+        if self.via_filter is not None:
+            through_via &= self.via_filter
+        return condition | through_via
+
+    def owns(self, obj, partner_id):
+        """Whether ``obj`` is ``partner_id``'s own row: one that ``partner`` (not ``via``) selects."""
+        if self.partner == "pk":
+            return obj.pk == partner_id
+        if not self.partner:
+            return False
+        field = obj._meta.get_field(self.partner)
+        if field.many_to_one:
+            return getattr(obj, field.attname) == partner_id
+        return getattr(obj, field.name).filter(pk=partner_id).exists()
 
 
 def _along_path(model, path_name, partner_id, path):
@@ -149,6 +172,24 @@ def access_for(request):
 
 def hides_internal_fields(request):
     return not access_for(request).everything
+
+
+def internal_fields(request, model, obj=None):
+    """The names of ``model``'s fields that ``request`` may not see on ``obj``.
+
+    Ministry-wide access sees every field. Anyone else never sees ``INTERNAL_FIELD_NAMES``, nor the
+    model's ``internal_unless_own`` fields on a row that is not their partner's own; without a row
+    (an add form, an inline's rows) those are hidden too.
+    """
+    access = access_for(request)
+    if access.everything:
+        return frozenset()
+    scope = declared_scope(model)
+    if not (scope and scope.internal_unless_own):
+        return INTERNAL_FIELD_NAMES
+    if obj is not None and access.partner_id is not None and scope.owns(obj, access.partner_id):
+        return INTERNAL_FIELD_NAMES
+    return INTERNAL_FIELD_NAMES | frozenset(scope.internal_unless_own)
 
 
 def scope_queryset(request, queryset):

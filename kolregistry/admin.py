@@ -20,9 +20,9 @@ from simple_history.models import DeletedObject
 from simple_history.utils import get_m2m_reverse_field_name
 
 from kolregistry.access import (
-    INTERNAL_FIELD_NAMES,
     access_for,
     hides_internal_fields,
+    internal_fields,
     related_in_scope,
     scope_queryset,
 )
@@ -72,15 +72,15 @@ def https_url_formfield(field, **kwargs):
     return field.formfield(**kwargs)
 
 
-def without_internal(fields):
-    """``fields`` (possibly with tuples of fields on one line) minus the internal ones."""
+def without_internal(fields, hidden):
+    """``fields`` (possibly with tuples of fields on one line) minus the ``hidden`` ones."""
     kept = []
     for field in fields:
         if isinstance(field, (list, tuple)):
-            field = tuple(name for name in field if name not in INTERNAL_FIELD_NAMES)
+            field = tuple(name for name in field if name not in hidden)
             if field:
                 kept.append(field)
-        elif field not in INTERNAL_FIELD_NAMES:
+        elif field not in hidden:
             kept.append(field)
     return kept
 
@@ -88,13 +88,17 @@ def without_internal(fields):
 class RegistryFormsMixin:
     """Shared by registry admins and inlines.
 
-    - Choices for foreign keys and many-to-many fields come through ``scope_queryset``, so a partner user
-      can neither see nor submit another company's rows.
-    - Internal fields (``kolregistry.access.INTERNAL_FIELD_NAMES``) are hidden from partner users.
+    - Rows (an admin's list and objects, an inline's rows) and the choices for foreign keys and
+      many-to-many fields come through ``scope_queryset``, so a partner user can neither see nor submit
+      another company's rows: a ministry official's page lists only the partner's own MOUs.
+    - Internal fields (``kolregistry.access.internal_fields``) are hidden from partner users.
     - URLs typed without a scheme get https:// (Django 6's default).
     """
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return scope_queryset(request, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return self._scoped(request, super().formfield_for_foreignkey(db_field, request, **kwargs))
@@ -108,21 +112,29 @@ class RegistryFormsMixin:
             formfield.queryset = scope_queryset(request, formfield.queryset)
         return formfield
 
+    def hidden_fields(self, request, obj=None):
+        """The fields of this admin's model that ``request`` may not see on ``obj``.
+
+        An inline gets its parent as ``obj``, not one of its rows: its row-dependent fields stay hidden.
+        """
+        return internal_fields(request, self.model, obj if isinstance(obj, self.model) else None)
+
     def get_exclude(self, request, obj=None):
         exclude = list(super().get_exclude(request, obj) or ())
         if hides_internal_fields(request):
-            exclude.extend(INTERNAL_FIELD_NAMES)
+            exclude.extend(self.hidden_fields(request, obj))
         return exclude
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
-        return without_internal(fields) if hides_internal_fields(request) else fields
+        return without_internal(fields, self.hidden_fields(request, obj)) if hides_internal_fields(request) else fields
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if not hides_internal_fields(request):
             return fieldsets
-        return [(name, {**options, "fields": without_internal(options["fields"])}) for name, options in fieldsets]
+        hidden = self.hidden_fields(request, obj)
+        return [(name, {**opts, "fields": without_internal(opts["fields"], hidden)}) for name, opts in fieldsets]
 
 
 def versioned_form(form_class):
@@ -163,9 +175,6 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
     list_per_page = 50
     change_list_template = "admin/registry/change_list.html"
 
-    def get_queryset(self, request):
-        return scope_queryset(request, super().get_queryset(request))
-
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "show_deleted_link": access_for(request).everything}
         return super().changelist_view(request, extra_context)
@@ -201,9 +210,15 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         return super().history_view(request, object_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
-        """simple-history's "Changes" column, without the internal fields for those who may not see them."""
+        """simple-history's "Changes" column, without the internal fields for those who may not see them.
+
+        Which fields are internal is decided on the object as it is now, as in the API's history.
+        """
         hides = hides_internal_fields(request)
-        excluded = INTERNAL_FIELD_NAMES if hides else ()
+        excluded = ()
+        if hides and historical_records:
+            pk = getattr(historical_records[0], self.model._meta.pk.attname)
+            excluded = self.hidden_fields(request, self.get_queryset(request).filter(pk=pk).first())
         previous = None
         for current in historical_records:
             if previous is not None:

@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
         "PartnerKindEnum": "partners.choices.PartnerKind",
         "KolKindEnum": "partners.choices.KolKind",
         "MouStatusEnum": "partners.choices.MouStatus",
+        "MouPersonRoleEnum": "partners.choices.MouPersonRole",
+        "MouSideEnum": "partners.choices.MouSide",
         "AssignmentRoleEnum": "campaigns.choices.AssignmentRole",
         "AssignmentStatusEnum": "campaigns.choices.AssignmentStatus",
     },

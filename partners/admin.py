@@ -1,4 +1,4 @@
-"""Admin for agencies, partner companies, KOLs, channels, roster memberships and MOUs."""
+"""Admin for agencies, partner companies, KOLs, channels, roster memberships, MOUs and the people who sign them."""
 
 from django.contrib import admin
 from django.db.models import Count, Prefetch
@@ -9,7 +9,18 @@ from kolregistry.access import scope_queryset
 from kolregistry.admin import TIMESTAMPS, ActiveTodayFilter, ChoiceListFilter, RegistryAdmin, RegistryFormsMixin
 
 from .choices import MouStatus, Platform
-from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
+from .models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+    active_on_condition,
+)
 
 # List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
 
@@ -157,6 +168,32 @@ class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
     )
     extra = 0
     show_change_link = True
+
+
+class MouPeopleInline(RegistryFormsMixin, admin.TabularInline):
+    """The people of an MOU: who signed it, who are its contacts, who was present, for which side."""
+
+    model = MouPerson
+    fields = ("person", "role", "side", "source_url", "notes")
+    autocomplete_fields = ("person",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
+
+class PersonMousInline(RegistryFormsMixin, admin.TabularInline):
+    """The MOUs a person signed, is a contact for or was present at."""
+
+    model = MouPerson
+    fields = ("mou", "role", "side", "source_url", "notes")
+    autocomplete_fields = ("mou",)
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("mou")
 
 
 @admin.register(Agency)
@@ -326,6 +363,7 @@ class MouAdmin(RegistryAdmin):
     )
     autocomplete_fields = ("agency", "partner", "renews", "kols", "channels")
     readonly_fields = ("status", "campaign_list", *TIMESTAMPS)
+    inlines = (MouPeopleInline,)
     fieldsets = (
         (None, {"fields": ("reference", "title", "agency", "partner", "renews")}),
         (
@@ -363,3 +401,32 @@ class MouAdmin(RegistryAdmin):
     @admin.display(description=_("signed PDF"), boolean=True)
     def has_document(self, obj):
         return bool(obj.document)
+
+
+@admin.register(Person)
+class PersonAdmin(RegistryAdmin):
+    """Signatories and contact persons, with the MOUs they are named in."""
+
+    list_display = ("name", "name_en", "position", "organisation")
+    list_filter = (("agency", admin.RelatedOnlyFieldListFilter), ("partner", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("agency", "partner")
+    search_fields = ("search_text",)
+    autocomplete_fields = ("agency", "partner")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = (PersonMousInline,)
+
+    @admin.display(description=_("organisation"))
+    def organisation(self, obj):
+        return obj.organisation
+
+
+@admin.register(MouPerson)
+class MouPersonAdmin(RegistryAdmin):
+    """Who signed which MOU, who are its contacts and who was present, for which side."""
+
+    list_display = ("person", "role", "side", "mou")
+    list_filter = ("role", "side", ("mou__partner", admin.RelatedOnlyFieldListFilter))
+    list_select_related = ("person", "mou")
+    search_fields = ("person__search_text", "mou__search_text")
+    search_lookups = ("person__search_text__contains", "mou__search_text__contains")
+    autocomplete_fields = ("mou", "person")

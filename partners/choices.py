@@ -45,3 +45,18 @@ class MouStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     EXPIRED = "expired", _("Expired")
     TERMINATED = "terminated", _("Terminated")
+
+
+class MouPersonRole(models.TextChoices):
+    """A person's part in an MOU."""
+
+    SIGNATORY = "signatory", _("Signatory")
+    CONTACT = "contact", _("Contact person")
+    PRESENT = "present", _("Present at the signing")
+
+
+class MouSide(models.TextChoices):
+    """Which party to an MOU a person acts for."""
+
+    AGENCY = "agency", _("Agency")
+    PARTNER = "partner", _("Partner company")

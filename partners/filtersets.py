@@ -19,8 +19,19 @@ from kolregistry.api.filters import (
     slug_filter,
 )
 
-from .choices import AgencyKind, KolKind, MouStatus, PartnerKind, Platform
-from .models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
+from .choices import AgencyKind, KolKind, MouPersonRole, MouSide, MouStatus, PartnerKind, Platform
+from .models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+    active_on_condition,
+)
 
 
 def overlapping(starts_on, ends_on, prefix=""):
@@ -231,3 +242,55 @@ class ChannelMetricFilterSet(django_filters.FilterSet):
     class Meta:
         model = ChannelMetric
         fields = ("channel", "channel_id", "measured_after", "measured_before")
+
+
+class PersonFilterSet(RegistryFilterSet):
+    """``/api/v1/people/``: ``q`` (both spellings, position), ``agency``, ``partner``, ``mou``, ``role``.
+
+    ``mou`` and ``role`` match one link together: ``?mou=3&role=signatory`` is who signed MOU 3.
+    """
+
+    agency = slug_filter(Agency, "agency")
+    agency_id = id_filter(Agency, "agency")
+    partner = slug_filter(PartnerCompany, "partner")
+    partner_id = id_filter(PartnerCompany, "partner")
+    mou = id_filter(Mou, method="filter_mou_links")
+    mou_id = id_filter(Mou, method="filter_mou_links")
+    role = django_filters.MultipleChoiceFilter(
+        choices=MouPersonRole.choices, method="filter_mou_links", label=_("Role in an MOU")
+    )
+
+    LINK_FILTERS = ("mou", "mou_id", "role")
+
+    class Meta:
+        model = Person
+        fields = ("q", "agency", "agency_id", "partner", "partner_id", "mou", "mou_id", "role")
+
+    def filter_mou_links(self, queryset, name, value):
+        data = self.form.cleaned_data
+        given = [filter_name for filter_name in self.LINK_FILTERS if data.get(filter_name)]
+        if name != given[0]:
+            return queryset  # the first link filter given applies them all
+        links = MouPerson.objects.filter(person=OuterRef("pk"))
+        mous = [*data.get("mou", []), *data.get("mou_id", [])]
+        if mous:
+            links = links.filter(mou__in=mous)
+        if data.get("role"):
+            links = links.filter(role__in=data["role"])
+        # Scoped, so a partner cannot learn of links on other partners' MOUs by filtering on them.
+        return queryset.filter(Exists(scoped_subquery(self, links)))
+
+
+class MouPersonFilterSet(django_filters.FilterSet):
+    """``/api/v1/mou-people/``: ``mou`` (id), ``person`` / ``person_id``, ``role``, ``side``."""
+
+    mou = id_filter(Mou, "mou")
+    mou_id = id_filter(Mou, "mou")
+    person = slug_filter(Person, "person")
+    person_id = id_filter(Person, "person")
+    role = django_filters.MultipleChoiceFilter(choices=MouPersonRole.choices)
+    side = django_filters.MultipleChoiceFilter(choices=MouSide.choices)
+
+    class Meta:
+        model = MouPerson
+        fields = ("mou", "mou_id", "person", "person_id", "role", "side")

@@ -25,9 +25,11 @@ from kolregistry.dates import (
 from kolregistry.db import PeriodExclusionConstraint
 from kolregistry.models import SearchableModel, SourcedModel
 
-from .choices import AgencyKind, KolKind, MouStatus, PartnerKind, Platform
+from .choices import AgencyKind, KolKind, MouPersonRole, MouSide, MouStatus, PartnerKind, Platform
 
 TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
+# Digits, spaces, +, - and parentheses, with at least one digit; valid in Python and PostgreSQL regexes alike.
+PHONE_PATTERN = r"^[0-9 ()+-]*[0-9][0-9 ()+-]*$"
 
 
 def period_is_ordered(start="starts_on", end="ends_on"):
@@ -761,3 +763,134 @@ class Mou(SearchableModel):
             ids.add(current)
             current = Mou.objects.filter(pk=current).values_list("renews_id", flat=True).first()
         return ids
+
+
+class Person(SearchableModel):
+    """Someone who works for an agency or a partner company and signs MOUs or is a contact for them.
+
+    Staff look people up first when an MOU is up for renewal; their e-mail and phone are shown to a
+    partner only for the partner's own people.
+    """
+
+    # A partner sees its own people, and the agencies' people on its own MOUs (MouPerson's declaration
+    # keeps other companies' people out). Their contact details are internal except on its own people.
+    partner_scope = PartnerScope(partner="partner", via=("mou_links",), internal_unless_own=("email", "phone"))
+
+    name = models.CharField(_("name"), max_length=255, help_text=_("As written in Vietnamese, with accents."))
+    name_en = models.CharField(
+        _("name (English / unaccented)"),
+        max_length=255,
+        blank=True,
+        help_text=_("The international spelling, e.g. Tran Hoang."),
+    )
+    position = models.CharField(
+        _("position"), max_length=255, blank=True, help_text=_("e.g. Director of the Copyright Office")
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    partner = models.ForeignKey(
+        PartnerCompany,
+        verbose_name=_("partner company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(
+        _("phone"),
+        max_length=50,
+        blank=True,
+        validators=[RegexValidator(PHONE_PATTERN, _("A phone number has only digits, spaces, +, - and parentheses."))],
+        help_text=_("e.g. +84 24 3943 6795"),
+    )
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    search_source_fields = ("name", "name_en", "position")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agency__isnull=False, partner__isnull=True) | Q(agency__isnull=True, partner__isnull=False),
+                name="person_exactly_one_organisation",
+                violation_error_message=_("A person works for exactly one agency or one partner company."),
+            ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN),
+                name="person_phone_format",
+                violation_error_message=_("A phone number has only digits, spaces, +, - and parentheses."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.name_en and self.name_en != self.name:
+            return f"{self.name} / {self.name_en}"
+        return self.name
+
+    @property
+    def organisation(self):
+        return self.agency or self.partner
+
+    def clean(self):
+        if self.agency_id and self.partner_id:
+            raise ValidationError({"partner": _("A person works for an agency or a partner company, not both.")})
+        if not self.agency_id and not self.partner_id:
+            raise ValidationError({"agency": _("Choose the agency or the partner company this person works for.")})
+
+
+class MouPerson(SourcedModel):
+    """A person's part in an MOU: its signatory, a contact person, or present at the signing, for one side."""
+
+    # A partner sees the people of its own MOUs: the agency's and its own, never another company's
+    # (one linked past validation, or who has moved on since).
+    partner_scope = PartnerScope(
+        via=("mou",), via_filter=Q(person__agency__isnull=False) | Q(person__partner=F("mou__partner"))
+    )
+
+    # PROTECT, as everywhere in the registry: who signed is a fact, and an MOU that names its people
+    # cannot be deleted until they are (restoring the MOU from its history would not bring them back).
+    mou = models.ForeignKey(Mou, verbose_name=_("MOU"), on_delete=models.PROTECT, related_name="people_links")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="mou_links")
+    role = models.CharField(_("role"), max_length=20, choices=MouPersonRole.choices)
+    side = models.CharField(
+        _("side"), max_length=20, choices=MouSide.choices, help_text=_("The party the person acts for.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mou", "side", "role", "id"]
+        verbose_name = _("person in an MOU")
+        verbose_name_plural = _("people in MOUs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mou", "person", "role"],
+                name="mou_person_unique_role",
+                violation_error_message=_("This person already has this role in the MOU."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display()} ({self.mou})"
+
+    def clean(self):
+        # Keyed by side: both inlines (under the MOU and under the person) show that field.
+        if not (self.mou_id and self.person_id):
+            return
+        person, mou = self.person, self.mou
+        if self.side == MouSide.PARTNER and person.partner_id != mou.partner_id:
+            raise ValidationError(
+                {
+                    "side": _("%(person)s does not work for %(partner)s, the partner company of this MOU.")
+                    % {"person": person, "partner": mou.partner}
+                }
+            )
+        if self.side == MouSide.AGENCY and person.agency_id is None:
+            raise ValidationError({"side": _("%(person)s does not work for an agency.") % {"person": person}})

@@ -7,8 +7,18 @@ from django.contrib.auth import get_user_model
 
 from campaigns.choices import AssignmentRole, AssignmentStatus
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
-from partners.choices import AgencyKind, KolKind, PartnerKind, Platform
-from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from partners.choices import AgencyKind, KolKind, MouPersonRole, MouSide, PartnerKind, Platform
+from partners.models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+)
 
 SOURCE = "https://vtcnews.vn/day-manh-truyen-thong-kol-de-quang-ba-hinh-anh-dat-nuoc-ar896867.html"
 
@@ -92,6 +102,33 @@ class MouFactory(factory.django.DjangoModelFactory):
     signed = True
     starts_on = datetime.date(2024, 1, 1)
     ends_on = datetime.date(2027, 12, 31)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A partner company's employee by default; pass ``agency=...`` and ``partner=None`` for an official."""
+
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    name_en = factory.Sequence(lambda n: f"Nguyen Van {n}")
+    position = "Director"
+    partner = factory.SubFactory(PartnerCompanyFactory)
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    phone = "+84 24 3943 6795"
+    slug = factory.Sequence(lambda n: f"person-{n}")
+
+
+class MouPersonFactory(factory.django.DjangoModelFactory):
+    """The MOU's signatory for the partner side, working for the MOU's partner company."""
+
+    class Meta:
+        model = MouPerson
+
+    mou = factory.SubFactory(MouFactory)
+    person = factory.SubFactory(PersonFactory, partner=factory.SelfAttribute("..mou.partner"))
+    role = MouPersonRole.SIGNATORY
+    side = MouSide.PARTNER
 
 
 class HashtagFactory(factory.django.DjangoModelFactory):

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection, transaction
 from django.http import QueryDict
 
-from partners.api.views import ChannelViewSet, KolViewSet, MouViewSet, RosterMembershipViewSet
-from partners.filtersets import ChannelFilterSet, KolFilterSet, MouFilterSet, RosterMembershipFilterSet
-from partners.models import Agency, Channel, Kol, Mou, RosterMembership
+from partners.api.views import ChannelViewSet, KolViewSet, MouViewSet, PersonViewSet, RosterMembershipViewSet
+from partners.filtersets import ChannelFilterSet, KolFilterSet, MouFilterSet, PersonFilterSet, RosterMembershipFilterSet
+from partners.models import Agency, Channel, Kol, Mou, Person, RosterMembership
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
@@ -19,7 +19,9 @@ from tests.factories import (
     HashtagFactory,
     KolFactory,
     MouFactory,
+    MouPersonFactory,
     PartnerCompanyFactory,
+    PersonFactory,
     RosterMembershipFactory,
 )
 
@@ -63,6 +65,8 @@ LIST_ENDPOINTS = {
     "memberships": RosterMembershipFactory.create_batch,
     "channel-metrics": ChannelMetricFactory.create_batch,
     "mous": make_mous,
+    "people": lambda n: PersonFactory.create_batch(n, partner=PartnerCompanyFactory()),
+    "mou-people": lambda n: MouPersonFactory.create_batch(n, mou=MouFactory()),
     "campaigns": make_campaigns,
     "hashtags": HashtagFactory.create_batch,
     "assignments": lambda n: AssignmentFactory.create_batch(n, campaign=CampaignFactory()),
@@ -168,6 +172,15 @@ def test_channel_search_uses_the_trigram_indexes():
 def test_kol_search_uses_the_trigram_index():
     fill_search_tables()
     assert "kol_search_trgm" in plan(KolViewSet, KolFilterSet, "q=hoa+hau+via+he")
+
+
+@pytest.mark.usefixtures("postgresql")
+def test_people_search_uses_the_trigram_index():
+    partner = PartnerCompanyFactory()
+    Person.objects.bulk_create(
+        Person(name=f"Person {n}", slug=f"person-{n}", partner=partner, search_text=f"person {n}") for n in range(2000)
+    )
+    assert "person_search_trgm" in plan(PersonViewSet, PersonFilterSet, "q=tran+hoang")
 
 
 @pytest.mark.usefixtures("postgresql")

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from simple_history.utils import get_m2m_reverse_field_name
 
-from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, visible_ids
+from kolregistry.access import hides_internal_fields, internal_fields, visible_ids
 from kolregistry.dates import PartialDate
 
 # Bookkeeping columns that change on every save and say nothing to a reader.
@@ -132,7 +132,7 @@ class HistoryMixin:
     """Mixed into every registry viewset; adds the ``history`` action.
 
     The object is fetched with ``get_object()``, so an id outside the caller's scope
-    is a 404. Partner users do not see changes to internal fields.
+    is a 404. Partner users do not see changes to the fields internal on the object as it is now.
     """
 
     @extend_schema(responses=HistoryRecordSerializer(many=True), summary="Change history of the object")
@@ -140,7 +140,8 @@ class HistoryMixin:
     def history(self, request, *args, **kwargs):
         obj = self.get_object()
         if hides_internal_fields(request):
-            entries = history_entries(obj.history.all(), INTERNAL_FIELD_NAMES, partial(visible_ids, request))
+            hidden = internal_fields(request, type(obj), obj)
+            entries = history_entries(obj.history.all(), hidden, partial(visible_ids, request))
         else:
             entries = history_entries(obj.history.all())
         return Response(HistoryRecordSerializer(entries, many=True).data)

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 from rest_framework.utils import model_meta
 
-from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields
+from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, internal_fields
 from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
@@ -44,6 +44,15 @@ class RegistrySerializer(serializers.ModelSerializer):
             for name in INTERNAL_FIELD_NAMES:
                 fields.pop(name, None)
         return fields
+
+    def to_representation(self, instance):
+        """Also leaves out the fields internal on this row (``PartnerScope.internal_unless_own``)."""
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and hides_internal_fields(request):
+            for name in internal_fields(request, type(instance), instance):
+                data.pop(name, None)
+        return data
 
     def to_internal_value(self, data):
         """Also refuses fields the serializer does not have, naming them: a typo must not be a silent no-op.

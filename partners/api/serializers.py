@@ -1,11 +1,21 @@
-"""Serializers for agencies, partner companies, KOLs, channels, rosters, metrics and MOUs."""
+"""Serializers for agencies, partner companies, KOLs, channels, rosters, metrics, MOUs and their people."""
 
 from rest_framework import serializers
 
 from kolregistry.api.fields import BriefRelatedField
 from kolregistry.api.serializers import RegistrySerializer
 from partners.choices import MouStatus
-from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from partners.models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+)
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -199,6 +209,54 @@ class MouSerializer(RegistrySerializer):
             "kols",
             "channels",
             "document",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class PersonSerializer(RegistrySerializer):
+    """Someone at an agency or a partner company; a partner sees ``email`` and ``phone`` of its own people only."""
+
+    agency = BriefRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    partner = BriefRelatedField(queryset=PartnerCompany.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Person
+        fields = (
+            "id",
+            "url",
+            "display",
+            "slug",
+            "name",
+            "name_en",
+            "position",
+            "agency",
+            "partner",
+            "email",
+            "phone",
+            "notes",
+            "source_url",
+            *TIMESTAMPS,
+        )
+
+
+class MouPersonSerializer(RegistrySerializer):
+    """A person's part in an MOU (signatory, contact person, present at the signing) and the side they act for."""
+
+    mou = BriefRelatedField(queryset=Mou.objects.all())
+    person = BriefRelatedField(queryset=Person.objects.all())
+
+    class Meta:
+        model = MouPerson
+        fields = (
+            "id",
+            "url",
+            "display",
+            "mou",
+            "person",
+            "role",
+            "side",
             "notes",
             "source_url",
             *TIMESTAMPS,

@@ -12,5 +12,7 @@ router.register("channels", views.ChannelViewSet)
 router.register("memberships", views.RosterMembershipViewSet)
 router.register("channel-metrics", views.ChannelMetricViewSet)
 router.register("mous", views.MouViewSet)
+router.register("people", views.PersonViewSet)
+router.register("mou-people", views.MouPersonViewSet)
 
 urlpatterns = router.urls

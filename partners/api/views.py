@@ -10,7 +10,17 @@ from rest_framework.decorators import action
 
 from kolregistry.api.viewsets import RegistryViewSet
 from partners import filtersets
-from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from partners.models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+)
 
 from . import serializers as partner_serializers
 
@@ -116,3 +126,21 @@ class MouViewSet(RegistryViewSet):
     filterset_class = filtersets.MouFilterSet
     ordering = ("title", "id")
     ordering_choices = {"title": ("title", "id"), "-title": ("-title", "-id")}
+
+
+class PersonViewSet(RegistryViewSet):
+    """Signatories and contact persons of MOUs, searchable in both spellings."""
+
+    queryset = Person.objects.select_related("agency", "partner")
+    serializer_class = partner_serializers.PersonSerializer
+    filterset_class = filtersets.PersonFilterSet
+    ordering = ("name", "id")
+    ordering_choices = BY_NAME
+
+
+class MouPersonViewSet(RegistryViewSet):
+    """Who signed an MOU, who are its contacts and who was present at the signing, for which side."""
+
+    queryset = MouPerson.objects.select_related("mou", "person")
+    serializer_class = partner_serializers.MouPersonSerializer
+    filterset_class = filtersets.MouPersonFilterSet

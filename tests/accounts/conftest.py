@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken, PartnerAccount
 from accounts.roles import MINISTRY_ADMINISTRATORS, MINISTRY_STAFF, PARTNER_USERS
+from partners.choices import MouSide
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
@@ -17,7 +18,9 @@ from tests.factories import (
     ChannelMetricFactory,
     HashtagFactory,
     MouFactory,
+    MouPersonFactory,
     PartnerCompanyFactory,
+    PersonFactory,
     RosterMembershipFactory,
     UserFactory,
 )
@@ -30,7 +33,8 @@ def world(db):
     """SChannel and Vitamin, each with a channel, an MOU, a campaign, an assignment, a metric and a report.
 
     ``moved`` was on SChannel's roster in 2023 and is on Vitamin's now; ``joint`` is a campaign
-    SChannel is not a partner of, but in which its channel has an assignment.
+    SChannel is not a partner of, but in which its channel has an assignment. Each MOU has its
+    partner's signatory (``person_s``, ``person_v``) and an agency official (``official_s``, ``official_v``).
     """
     w = type("World", (), {})()
     w.schannel = PartnerCompanyFactory(slug="schannel", short_name="SChannel")
@@ -54,6 +58,15 @@ def world(db):
 
     w.mou_s = MouFactory(partner=w.schannel, agency=w.ministry, notes="internal: renegotiate in 2026")
     w.mou_v = MouFactory(partner=w.vitamin, agency=w.province)
+
+    w.person_s = PersonFactory(partner=w.schannel, email="signatory@schannel.test")
+    w.person_v = PersonFactory(partner=w.vitamin, email="signatory@vitamin.test")
+    w.official_s = PersonFactory(partner=None, agency=w.ministry, email="official@ministry.test")
+    w.official_v = PersonFactory(partner=None, agency=w.province, email="official@province.test")
+    w.link_s = MouPersonFactory(mou=w.mou_s, person=w.person_s)
+    w.link_official_s = MouPersonFactory(mou=w.mou_s, person=w.official_s, side=MouSide.AGENCY)
+    w.link_v = MouPersonFactory(mou=w.mou_v, person=w.person_v)
+    w.link_official_v = MouPersonFactory(mou=w.mou_v, person=w.official_v, side=MouSide.AGENCY)
 
     w.hashtag_s, w.hashtag_v, w.hashtag_joint = HashtagFactory(), HashtagFactory(), HashtagFactory()
     w.campaign_s = CampaignFactory(slug="campaign-s")

@@ -28,6 +28,8 @@ SCHANNEL_SCOPE = {
     "memberships": ["membership_s", "membership_moved_s"],
     "channel-metrics": ["metric_s", "metric_moved"],
     "mous": ["mou_s"],
+    "people": ["person_s", "official_s"],
+    "mou-people": ["link_s", "link_official_s"],
     "campaigns": ["campaign_s", "joint"],
     "hashtags": ["hashtag_s", "hashtag_joint"],
     "assignments": ["assignment_s"],
@@ -42,6 +44,8 @@ OUT_OF_SCOPE = {
     "memberships": "membership_v",
     "channel-metrics": "metric_v",
     "mous": "mou_v",
+    "people": "person_v",
+    "mou-people": "link_v",
     "campaigns": "campaign_v",
     "hashtags": "hashtag_v",
     "assignments": "assignment_v",
@@ -56,12 +60,14 @@ CHANGE = {
     "memberships": {"source_url": "https://example.test/changed"},
     "channel-metrics": {"subject": "changed"},
     "mous": {"title": "Renamed MOU"},
+    "people": {"position": "Deputy Director"},
+    "mou-people": {"source_url": "https://example.test/changed"},
     "campaigns": {"name": "Renamed campaign"},
     "hashtags": {"name": "RenamedTag"},
     "assignments": {"deliverables": "changed"},
     "campaign-reports": {"source_note": "changed"},
 }
-STAFF_MAY_DELETE = {"channel-metrics", "campaign-reports", "assignments"}
+STAFF_MAY_DELETE = {"channel-metrics", "campaign-reports", "assignments", "mou-people"}
 PARTNER_MAY_CREATE = {"channel-metrics", "campaign-reports"}
 
 ROLES = [
@@ -131,6 +137,8 @@ def VITAMIN_SCOPE(world):
         "memberships": {world.membership_v.pk, world.membership_moved_v.pk},
         "channel-metrics": {world.metric_v.pk, world.metric_moved.pk},
         "mous": {world.mou_v.pk},
+        "people": {world.person_v.pk, world.official_v.pk},
+        "mou-people": {world.link_v.pk, world.link_official_v.pk},
         "campaigns": {world.campaign_v.pk},
         "hashtags": {world.hashtag_v.pk},
         "assignments": {world.assignment_v.pk},

@@ -33,6 +33,7 @@ def test_staff_view_add_change_but_do_not_delete_mous():
         "delete_channelmetric",
         "delete_campaignreport",
         "delete_assignment",
+        "delete_mouperson",
     }
     assert not {p for p in perms if p.endswith(("apitoken", "partneraccount"))}
 

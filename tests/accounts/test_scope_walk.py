@@ -22,7 +22,9 @@ from django_filters.filters import QuerySetRequestMixin
 from accounts.roles import MINISTRY_ADMINISTRATORS
 from kolregistry.api.filters import SlugFilter
 from kolregistry.api.urls import ROUTERS
-from tests.factories import ChannelFactory, MouFactory
+from partners.choices import MouSide
+from partners.models import MouPerson
+from tests.factories import ChannelFactory, MouFactory, MouPersonFactory, PersonFactory
 
 from .conftest import session_client, token_client, user_with_role
 
@@ -43,6 +45,7 @@ FIELDS_WITH_FOREIGN_ROWS = {
     ("mous", "renews"),
     ("campaigns", "partners"),
     ("campaigns", "mou"),
+    ("people", "agency"),
 }
 
 
@@ -62,7 +65,9 @@ def world(world):
 
     ``channel_s``'s KOL also owns a channel nobody manages; ``organiser`` sits under an agency
     SChannel has no dealings with; ``mou_s`` renews another partner's MOU and names Vitamin's
-    channel and KOL; ``joint`` runs under that other partner's MOU.
+    channel and KOL; ``joint`` runs under that other partner's MOU. ``mou_s`` names an official of an
+    agency SChannel has no dealings with, and Vitamin's signatory (linked past validation, e.g. before
+    moving companies), whom SChannel must not see.
     """
     world.organiser.parent = world.unrelated_agency
     world.organiser.save()
@@ -74,6 +79,9 @@ def world(world):
     world.mou_s.kols.add(world.channel_v.kol)
     world.joint.mou = world.mou_other
     world.joint.save()
+    official = PersonFactory(partner=None, agency=world.unrelated_agency)
+    MouPersonFactory(mou=world.mou_s, person=official, side=MouSide.AGENCY)
+    MouPerson.objects.create(mou=world.mou_s, person=world.person_v, role="contact", side=MouSide.PARTNER)
     return world
 
 

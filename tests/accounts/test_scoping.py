@@ -8,7 +8,17 @@ from accounts.models import ApiToken
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
 from kolregistry.access import scope_queryset
-from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from partners.models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+)
 from tests.factories import KolFactory, MouFactory
 
 from .conftest import user_with_role
@@ -25,6 +35,8 @@ REGISTRY_MODELS = [
     CampaignReport,
     Hashtag,
     Agency,
+    Person,
+    MouPerson,
 ]
 
 
@@ -55,6 +67,8 @@ def schannel_view(w):
         CampaignReport: {w.report_s, w.report_joint},
         Hashtag: {w.hashtag_s, w.hashtag_joint},
         Agency: {w.ministry, w.organiser},
+        Person: {w.person_s, w.official_s},
+        MouPerson: {w.link_s, w.link_official_s},
     }
 
 
@@ -75,6 +89,7 @@ def test_vitamin_user_sees_vitamin_data(world, vitamin_user):
     assert visible(request, Channel) == {world.channel_v, world.moved}
     assert visible(request, Campaign) == {world.campaign_v}
     assert visible(request, Agency) == {world.province}
+    assert visible(request, Person) == {world.person_v, world.official_v}
 
 
 @pytest.mark.parametrize("model", REGISTRY_MODELS, ids=lambda m: m.__name__)

@@ -1,13 +1,25 @@
 """Per-resource cases for the generic API tests (tests/test_api_crud.py): partners resources."""
 
-from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
+from partners.models import (
+    Agency,
+    Channel,
+    ChannelMetric,
+    Kol,
+    Mou,
+    MouPerson,
+    PartnerCompany,
+    Person,
+    RosterMembership,
+)
 from tests.factories import (
     AgencyFactory,
     ChannelFactory,
     ChannelMetricFactory,
     KolFactory,
     MouFactory,
+    MouPersonFactory,
     PartnerCompanyFactory,
+    PersonFactory,
     RosterMembershipFactory,
 )
 
@@ -77,6 +89,31 @@ def mou_case():
     return payload, {"scope": "Content on vietnam.vn"}, {**payload, "ends_on": "2023-01-01"}, "ends_on"
 
 
+def person_case():
+    payload = {
+        "name": "Trần Hoàng",
+        "name_en": "Tran Hoang",
+        "position": "Director of the Copyright Office",
+        "agency": AgencyFactory().pk,
+        "email": "tran.hoang@example.test",
+        "phone": "+84 24 3943 6795",
+        "slug": "tran-hoang",
+    }
+    return payload, {"position": "Deputy Director"}, {**payload, "partner": PartnerCompanyFactory().pk}, "partner"
+
+
+def mou_person_case():
+    mou = MouFactory()
+    payload = {
+        "mou": mou.pk,
+        "person": PersonFactory(partner=mou.partner).pk,
+        "role": "signatory",
+        "side": "partner",
+        "source_url": SOURCE,
+    }
+    return payload, {"role": "contact"}, {**payload, "side": "agency"}, "side"
+
+
 RESOURCES = {
     "agencies": (Agency, AgencyFactory, agency_case),
     "partners": (PartnerCompany, PartnerCompanyFactory, partner_case),
@@ -85,4 +122,6 @@ RESOURCES = {
     "memberships": (RosterMembership, RosterMembershipFactory, membership_case),
     "channel-metrics": (ChannelMetric, ChannelMetricFactory, metric_case),
     "mous": (Mou, MouFactory, mou_case),
+    "people": (Person, PersonFactory, person_case),
+    "mou-people": (MouPerson, MouPersonFactory, mou_person_case),
 }

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from partners.choices import MouStatus, Platform
+from partners.choices import MouSide, MouStatus, Platform
 from partners.models import Channel, ChannelMetric, Mou, RosterMembership
 from tests.factories import (
     AgencyFactory,
@@ -16,7 +16,9 @@ from tests.factories import (
     ChannelMetricFactory,
     KolFactory,
     MouFactory,
+    MouPersonFactory,
     PartnerCompanyFactory,
+    PersonFactory,
     RosterMembershipFactory,
 )
 from tests.helpers import assert_changelist_shows, listed
@@ -69,6 +71,15 @@ def make_mous(n):
         mou.kols.add(KolFactory())
 
 
+def make_people(n):
+    for index in range(n):
+        mou = MouFactory()
+        if index % 2:
+            MouPersonFactory(mou=mou, person=PersonFactory(partner=None, agency=mou.agency), side=MouSide.AGENCY)
+        else:
+            MouPersonFactory(mou=mou)
+
+
 CHANGELISTS = {
     "agency": make_agencies,
     "partnercompany": make_partners,
@@ -77,6 +88,8 @@ CHANGELISTS = {
     "channelmetric": make_metrics,
     "rostermembership": make_memberships,
     "mou": make_mous,
+    "person": make_people,
+    "mouperson": make_people,
 }
 # Measured on SQLite and PostgreSQL; the same bound holds for 2 and 25 rows.
 MAX_CHANGELIST_QUERIES = {
@@ -87,6 +100,8 @@ MAX_CHANGELIST_QUERIES = {
     "channelmetric": 8,
     "rostermembership": 10,
     "mou": 9,
+    "person": 9,
+    "mouperson": 8,
 }
 
 
@@ -394,6 +409,9 @@ def test_channel_added_through_the_admin_with_a_metric(admin_client):
     assert (channel.followers, channel.followers_on) == (1500, datetime.date(2025, 1, 2))
 
 
+MOU_PEOPLE_INLINE = {"people_links-TOTAL_FORMS": "0", "people_links-INITIAL_FORMS": "0"}
+
+
 def mou_form(**values):
     return {
         "title": "MOU on KOL communication",
@@ -401,6 +419,7 @@ def mou_form(**values):
         "partner": PartnerCompanyFactory().pk,
         "starts_on": "2024-01-01",
         "ends_on": "2027-12-31",
+        **MOU_PEOPLE_INLINE,
         **values,
     }
 

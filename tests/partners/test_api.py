@@ -31,6 +31,8 @@ def test_api_root_lists_every_resource(api):
         "memberships",
         "channel-metrics",
         "mous",
+        "people",
+        "mou-people",
         "campaigns",
         "hashtags",
         "assignments",
