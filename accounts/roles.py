@@ -16,9 +16,9 @@ MINISTRY_ROLES = (MINISTRY_ADMINISTRATORS, MINISTRY_STAFF)
 REGISTRY_APPS = ("partners", "campaigns")
 ADMINISTERED_APPS = (*REGISTRY_APPS, "accounts")
 
-# Staff may correct entered figures and assignments; removing registry entities
+# Staff may correct entered figures, stated facts and assignments; removing registry entities
 # (agencies, partners, KOLs, channels, memberships, MOUs, campaigns, hashtags) is for administrators.
-STAFF_DELETES = ("delete_channelmetric", "delete_campaignreport", "delete_assignment")
+STAFF_DELETES = ("delete_channelmetric", "delete_campaignreport", "delete_statedfact", "delete_assignment")
 # What a partner user may submit for their own channels and campaigns.
 PARTNER_ADDS = ("add_channelmetric", "add_campaignreport")
 

@@ -1,8 +1,9 @@
-"""Brief nested objects ``{id, url, display[, slug]}`` and the foreign key field that reads as one."""
+"""Brief nested objects ``{id, url, display[, slug]}``, the foreign key field that reads as one, and inferences."""
 
 from functools import cache
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 from rest_framework.reverse import reverse
@@ -115,3 +116,30 @@ class BriefRelatedField(serializers.RelatedField):
     def get_choices(self, cutoff=None):
         # The browsable API would otherwise render a <select> of every row of the table.
         return {}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "example": {"kind": "Our classification: the source does not say."},
+    }
+)
+class InferencesField(serializers.Field):
+    """A record's inferences: ``{"field name": "reason"}`` for each value that the source does not state.
+
+    Only the shape is checked here; the record's validation (``kolregistry.models.InferencesField``)
+    checks the field names and the reasons, as it does for the admin and the demo loader.
+    """
+
+    default_error_messages = {
+        "invalid": _("Give an object mapping field names to reasons, each reason a string."),
+    }
+
+    def to_representation(self, value):
+        return dict(value or {})
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or not all(isinstance(reason, str) for reason in data.values()):
+            self.fail("invalid")
+        return dict(data)

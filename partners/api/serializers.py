@@ -31,6 +31,7 @@ class AgencySerializer(RegistrySerializer):
             "website",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -54,6 +55,7 @@ class PartnerCompanySerializer(RegistrySerializer):
             "website",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -77,6 +79,7 @@ class KolSerializer(RegistrySerializer):
             "channels",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -109,6 +112,7 @@ class ChannelSerializer(RegistrySerializer):
             "followers_on",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
         read_only_fields = ("followers", "followers_on")
@@ -135,6 +139,7 @@ class ChannelMetricSerializer(RegistrySerializer):
             "approximate",
             "source_url",
             "source_note",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -157,6 +162,7 @@ class RosterMembershipSerializer(RegistrySerializer):
             "ends_on",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -194,5 +200,6 @@ class MouSerializer(RegistrySerializer):
             "document",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )

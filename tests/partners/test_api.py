@@ -35,6 +35,7 @@ def test_api_root_lists_every_resource(api):
         "hashtags",
         "assignments",
         "campaign-reports",
+        "stated-facts",
     }
 
 
