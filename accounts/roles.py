@@ -16,9 +16,16 @@ MINISTRY_ROLES = (MINISTRY_ADMINISTRATORS, MINISTRY_STAFF)
 REGISTRY_APPS = ("partners", "campaigns")
 ADMINISTERED_APPS = (*REGISTRY_APPS, "accounts")
 
-# Staff may correct entered figures, assignments and who is named in an MOU; removing registry entities
-# (agencies, partners, KOLs, channels, memberships, MOUs, people, campaigns, hashtags) is for administrators.
-STAFF_DELETES = ("delete_channelmetric", "delete_campaignreport", "delete_assignment", "delete_mouperson")
+# Staff may correct entered figures, stated facts, assignments and who is named in an MOU; removing registry
+# entities (agencies, partners, KOLs, channels, memberships, MOUs, people, campaigns, hashtags) is for
+# administrators.
+STAFF_DELETES = (
+    "delete_channelmetric",
+    "delete_campaignreport",
+    "delete_statedfact",
+    "delete_assignment",
+    "delete_mouperson",
+)
 # What a partner user may submit for their own channels and campaigns.
 PARTNER_ADDS = ("add_channelmetric", "add_campaignreport")
 

@@ -1,16 +1,78 @@
-"""Admin for hashtags, campaigns, assignments and campaign result reports."""
+"""Admin for hashtags, campaigns, assignments, campaign result reports and stated facts.
+
+The partners app's admins of agencies, partner companies, KOLs, channels and MOUs are registered again here
+with their stated facts, which the partners app cannot import.
+"""
 
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.admin import ActiveTodayFilter, RegistryAdmin, RegistryFormsMixin, https_url_formfield
+from kolregistry.admin import (
+    TIMESTAMPS,
+    ActiveTodayFilter,
+    ChoiceListFilter,
+    RegistryAdmin,
+    RegistryFormsMixin,
+    https_url_formfield,
+)
+from kolregistry.dates import stated_date
+from partners import admin as partners_admin
 from partners.admin import CampaignMouStatusFilter, ChannelManagedByPartnerFilter, PlatformsFilter
 from partners.choices import Platform
+from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 
-from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
+from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
+
+# A change page lists at most this many of the record's stated facts, and links to the list of all of them.
+STATED_FACTS_SHOWN = 10
+
+
+class StatedFactsMixin:
+    """For the admin of a model that stated facts can be about: its change page shows the latest ones.
+
+    ``stated_fact_field`` names the ``StatedFact`` field that points at the model.
+    """
+
+    stated_fact_field = None
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), "stated_fact_list")
+
+    def get_sections(self, request, obj=None):
+        sections = super().get_sections(request, obj)
+        if obj is None:
+            return sections
+        return [*sections, (_("Stated facts"), {"fields": ["stated_fact_list"]})]
+
+    @admin.display(description=_("stated facts"))
+    def stated_fact_list(self, obj):
+        # Facts are visible to whoever sees their subject (StatedFact.partner_scope), so no further scoping.
+        facts = StatedFact.objects.filter(**{self.stated_fact_field: obj})
+        total = facts.count()
+        all_url = reverse("admin:campaigns_statedfact_changelist") + f"?{self.stated_fact_field}__id__exact={obj.pk}"
+        if not total:
+            return _("None recorded.")
+        shown = facts[:STATED_FACTS_SHOWN]
+        rows = format_html_join(
+            "",
+            '<li><a href="{}">{}: {}</a>{}</li>',
+            (
+                (
+                    reverse("admin:campaigns_statedfact_change", args=[fact.pk]),
+                    fact.measure,
+                    fact.figure_text(),
+                    format_html(" ({})", fact.stated_on) if fact.stated_on else "",
+                )
+                for fact in shown
+            ),
+        )
+        label = _("All stated facts about this record (%(count)d)") % {"count": total}
+        return format_html('<ul class="stated-facts">{}</ul><a href="{}">{}</a>', rows, all_url, label)
 
 
 class PlatformsForm(forms.ModelForm):
@@ -102,9 +164,10 @@ class CampaignForm(PlatformsForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(RegistryAdmin):
-    """Campaigns with their organisers, partners, hashtags, assignments and result reports."""
+class CampaignAdmin(StatedFactsMixin, RegistryAdmin):
+    """Campaigns with their organisers, partners, hashtags, assignments, result reports and stated facts."""
 
+    stated_fact_field = "campaign"
     form = CampaignForm
     list_display = (
         "name",
@@ -182,7 +245,7 @@ class CampaignReportAdmin(RegistryAdmin):
         "campaign",
         "hashtag",
         "platform_list",
-        "reported_on",
+        "reported",
         "videos",
         "views",
         "likes",
@@ -219,3 +282,103 @@ class CampaignReportAdmin(RegistryAdmin):
     @admin.display(description=_("platforms"))
     def platform_list(self, obj):
         return obj.get_platforms_display()
+
+    @admin.display(description=_("reported on"), ordering="reported_on")
+    def reported(self, obj):
+        return stated_date(obj, "reported_on")
+
+
+class StatedFactSubjectFilter(ChoiceListFilter):
+    """What the fact is about: an agency, a partner company, a KOL, a channel, an MOU or a campaign."""
+
+    title = _("about")
+    parameter_name = "about"
+
+    def lookups(self, request, model_admin):
+        return [(name, capfirst(StatedFact._meta.get_field(name).verbose_name)) for name in StatedFact.SUBJECTS]
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        return queryset if value is None else queryset.filter(**{f"{value}__isnull": False})
+
+
+@admin.register(StatedFact)
+class StatedFactAdmin(RegistryAdmin):
+    """Facts as the sources state them, when no field of the registry holds them."""
+
+    list_display = ("subject_display", "measure", "figure", "stated_on", "source")
+    list_filter = (
+        StatedFactSubjectFilter,
+        "approximate",
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        ("channel", admin.RelatedOnlyFieldListFilter),
+    )
+    list_select_related = StatedFact.SUBJECTS
+    search_fields = ("search_text",)
+    search_lookups = (
+        "search_text__contains",
+        *(f"{subject}__search_text__contains" for subject in StatedFact.SUBJECTS),
+    )
+    autocomplete_fields = StatedFact.SUBJECTS
+    fieldsets = (
+        (_("About"), {"fields": StatedFact.SUBJECTS}),
+        (_("Figure"), {"fields": ("measure", "value", "approximate", "as_stated", "stated_on")}),
+        (_("Source"), {"fields": ("source_url", "source_note", "notes", *TIMESTAMPS)}),
+    )
+
+    @admin.display(description=_("about"))
+    def subject_display(self, obj):
+        subject = obj.subject
+        if subject is None:
+            return "-"
+        kind = capfirst(StatedFact._meta.get_field(obj.subject_field).verbose_name)
+        return f"{kind}: {subject}"
+
+    @admin.display(description=_("figure"), ordering="value")
+    def figure(self, obj):
+        return obj.figure_text()
+
+    @admin.display(description=_("source"))
+    def source(self, obj):
+        if obj.source_url:
+            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.source_url, obj.source_url)
+        return obj.source_note
+
+
+# The partners app's admins again, each with the stated facts about its records.
+admin.site.unregister([Agency, PartnerCompany, Kol, Channel, Mou])
+
+
+@admin.register(Agency)
+class AgencyAdmin(StatedFactsMixin, partners_admin.AgencyAdmin):
+    """Agencies, with the facts stated about them."""
+
+    stated_fact_field = "agency"
+
+
+@admin.register(PartnerCompany)
+class PartnerCompanyAdmin(StatedFactsMixin, partners_admin.PartnerCompanyAdmin):
+    """Partner companies, with the facts stated about them."""
+
+    stated_fact_field = "partner"
+
+
+@admin.register(Kol)
+class KolAdmin(StatedFactsMixin, partners_admin.KolAdmin):
+    """KOLs, with the facts stated about them."""
+
+    stated_fact_field = "kol"
+
+
+@admin.register(Channel)
+class ChannelAdmin(StatedFactsMixin, partners_admin.ChannelAdmin):
+    """Channels, with the facts stated about them."""
+
+    stated_fact_field = "channel"
+
+
+@admin.register(Mou)
+class MouAdmin(StatedFactsMixin, partners_admin.MouAdmin):
+    """MOUs, with the facts stated about them."""
+
+    stated_fact_field = "mou"

@@ -21,10 +21,10 @@ from kolregistry.api.filters import (
 )
 from kolregistry.dates import LastDay
 from partners.choices import Platform
-from partners.models import Agency, Channel, Mou, PartnerCompany, RosterMembership, active_on_condition
+from partners.models import Agency, Channel, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
 
 from .choices import AssignmentRole, AssignmentStatus
-from .models import Assignment, Campaign, CampaignReport, Hashtag, normalise_hashtag
+from .models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
 
 
 class HashtagNameField(RelatedObjectsField):
@@ -177,3 +177,47 @@ class CampaignReportFilterSet(django_filters.FilterSet):
 
     def filter_platform(self, queryset, name, platforms):
         return queryset.filter(platform_condition(platforms))
+
+
+class StatedFactFilterSet(RegistryFilterSet):
+    """``/api/v1/stated-facts/``: each subject by slug (where it has one) and id, ``measure``, dates, ``q``."""
+
+    agency = slug_filter(Agency, "agency")
+    agency_id = id_filter(Agency, "agency")
+    partner = slug_filter(PartnerCompany, "partner")
+    partner_id = id_filter(PartnerCompany, "partner")
+    kol = slug_filter(Kol, "kol")
+    kol_id = id_filter(Kol, "kol")
+    channel = id_filter(Channel, "channel")
+    channel_id = id_filter(Channel, "channel")
+    mou = id_filter(Mou, "mou")
+    mou_id = id_filter(Mou, "mou")
+    campaign = slug_filter(Campaign, "campaign")
+    campaign_id = id_filter(Campaign, "campaign")
+    measure = django_filters.CharFilter(field_name="measure", lookup_expr="icontains", label=_("Measure contains"))
+    stated_after = django_filters.DateFilter(field_name="stated_on", lookup_expr="gte")
+    stated_before = django_filters.DateFilter(field_name="stated_on", lookup_expr="lte")
+
+    # The fact's own measure and wording, and the names of what it is about.
+    search_text_paths = ("", *StatedFact.SUBJECTS)
+
+    class Meta:
+        model = StatedFact
+        fields = (
+            "q",
+            "agency",
+            "agency_id",
+            "partner",
+            "partner_id",
+            "kol",
+            "kol_id",
+            "channel",
+            "channel_id",
+            "mou",
+            "mou_id",
+            "campaign",
+            "campaign_id",
+            "measure",
+            "stated_after",
+            "stated_before",
+        )

@@ -1,4 +1,4 @@
-"""Hashtag campaigns, their KOL assignments and result reports."""
+"""Hashtag campaigns, their KOL assignments and result reports, and facts as the sources state them."""
 
 import re
 
@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,6 +23,7 @@ from partners.choices import Platform
 from partners.models import (
     Agency,
     Channel,
+    Kol,
     Mou,
     PartnerCompany,
     active_on_condition,
@@ -390,5 +392,153 @@ class CampaignReport(SourcedModel):
             errors.update(error.message_dict)
         if self.reported_on_approximate and not self.reported_on_as_stated:
             errors["reported_on_as_stated"] = _("Give the source's wording of an approximate date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# What a stated fact can be about, in the order forms show them.
+STATED_FACT_SUBJECTS = ("agency", "partner", "kol", "channel", "mou", "campaign")
+
+
+def exactly_one_of(*names):
+    """DB condition: exactly one of the nullable fields ``names`` is set."""
+    return Q.create(
+        [Q(**{f"{name}__isnull": name != chosen for name in names}) for chosen in names],
+        connector=Q.OR,
+    )
+
+
+class StatedFact(SearchableModel):
+    """A figure as a source states it, when none of the registry's own fields can hold it.
+
+    "Nearly 11,000 concurrent viewers" of a livestream, "1 billion monthly users" of a platform, "hundreds of
+    entries" to a contest: what is counted (``measure``), the number when there is one, and the source's own
+    wording. Like metrics and reports, facts are never merged: two sources that disagree are two facts.
+    """
+
+    # A partner sees the facts about what it sees.
+    partner_scope = PartnerScope(via=STATED_FACT_SUBJECTS)
+
+    # PROTECT, as for every sourced figure: a record that facts are about cannot be deleted until they are,
+    # so no fact disappears as a side effect.
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, null=True, blank=True, related_name="stated_facts"
+    )
+    partner = models.ForeignKey(
+        PartnerCompany,
+        verbose_name=_("partner company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stated_facts",
+    )
+    kol = models.ForeignKey(
+        Kol, verbose_name=_("KOL"), on_delete=models.PROTECT, null=True, blank=True, related_name="stated_facts"
+    )
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, null=True, blank=True, related_name="stated_facts"
+    )
+    mou = models.ForeignKey(
+        Mou, verbose_name=_("MOU"), on_delete=models.PROTECT, null=True, blank=True, related_name="stated_facts"
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stated_facts",
+    )
+    measure = models.CharField(
+        _("measure"),
+        max_length=255,
+        help_text=_("What is counted, e.g. “concurrent viewers of a livestream”, “monthly users”, “contest entries”."),
+    )
+    value = models.PositiveBigIntegerField(
+        _("value"), null=True, blank=True, help_text=_("Empty when the source gives no number, e.g. “hundreds”.")
+    )
+    approximate = models.BooleanField(
+        _("approximate"), default=False, help_text=_("The source says 'nearly', 'over', 'about' or 'hundreds'.")
+    )
+    as_stated = models.CharField(
+        _("as stated"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The source's own wording of the figure, e.g. “nearly 11,000”, “hàng trăm”. Required without a value."
+        ),
+    )
+    stated_on_precision = DatePrecisionField()
+    stated_on = PartialDateField(
+        _("figure dated"), null=True, blank=True, help_text=_("The date the figure refers to; empty when not stated.")
+    )
+    source_note = models.CharField(_("source description"), max_length=500, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+    search_source_fields = ("measure", "as_stated")
+
+    SUBJECTS = STATED_FACT_SUBJECTS
+
+    class Meta:
+        ordering = [F("stated_on").desc(nulls_last=True), "measure", "id"]
+        verbose_name = _("stated fact")
+        verbose_name_plural = _("stated facts")
+        constraints = [
+            models.CheckConstraint(
+                condition=exactly_one_of(*STATED_FACT_SUBJECTS),
+                name="stated_fact_exactly_one_subject",
+                violation_error_message=_(
+                    "A stated fact is about exactly one agency, partner company, KOL, channel, MOU or campaign."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | ~Q(as_stated=""),
+                name="stated_fact_has_value_or_wording",
+                violation_error_message=_("Give the figure, or the source's wording when it gives no number."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_url="") | ~Q(source_note=""),
+                name="stated_fact_has_source",
+                violation_error_message=_("Give the source of the fact: a URL or a description."),
+            ),
+            *aligned_constraints("stated_fact", "stated_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.measure} {self.figure_text()}".strip()
+
+    @property
+    def subject(self):
+        """The one record the fact is about (None until one is chosen)."""
+        return next((getattr(self, name) for name in self.SUBJECTS if getattr(self, f"{name}_id")), None)
+
+    @property
+    def subject_field(self):
+        return next((name for name in self.SUBJECTS if getattr(self, f"{name}_id")), None)
+
+    def figure_text(self):
+        """The figure for people: ``11,000 (“nearly 11,000”)``, ``“hàng trăm”``, ``≈ 11,000``."""
+        number = number_format(self.value, force_grouping=True) if self.value is not None else ""
+        if self.as_stated:
+            return f"{number} (“{self.as_stated}”)" if number else f"“{self.as_stated}”"
+        return f"≈ {number}" if self.approximate else number
+
+    def clean(self):
+        errors = {}
+        chosen = [name for name in self.SUBJECTS if getattr(self, f"{name}_id")]
+        if not chosen:
+            errors[self.SUBJECTS[0]] = _(
+                "Choose what the fact is about: an agency, partner company, KOL, channel, MOU or campaign."
+            )
+        for name in chosen[1:]:
+            errors[name] = _("A stated fact is about one record only: keep %(first)s or %(other)s, not both.") % {
+                "first": self._meta.get_field(chosen[0]).verbose_name,
+                "other": self._meta.get_field(name).verbose_name,
+            }
+        if self.value is None and not self.as_stated:
+            errors["as_stated"] = _("Give the figure, or the source's wording when it gives no number.")
+        if not self.source_url and not self.source_note:
+            errors["source_url"] = _("Give the source of the fact: a URL or a description.")
         if errors:
             raise ValidationError(errors)

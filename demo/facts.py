@@ -1,14 +1,15 @@
 """The demo data set: the facts of the five source articles in ``data/`` (one file per article), and ``load_demo``.
 
-Facts are copied, wording is ours. Unknown dates stay empty; conflicts and approximations are explained in
-``notes``; every record names its article and marks what is inferred (see the files' headers).
+Facts are copied, wording is ours. Unknown values stay empty; conflicts and approximations are explained in
+``notes``; every record names its article, and each value the article does not state is stored as an inference
+with its reason (``inferences``). Figures that fit no field are stated facts (see the files' headers).
 """
 
 from pathlib import Path
 
 from django.db import transaction
 
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 
 from .loader import Loader, read
@@ -31,6 +32,7 @@ DEMO_MODELS = (
     Assignment,
     ChannelMetric,
     CampaignReport,
+    StatedFact,
 )
 
 

@@ -5,7 +5,11 @@ A data file is YAML: a mapping with a list of ``records`` (and an optional file-
     - model: partners.agency           # app_label.model_name
       key: {slug: qmg}                 # the lookup that finds the row; plain field names in it are also values
       fields: {name: Quang Ninh Provincial Media Center, parent: quang-ninh-provincial-party-committee}
-      source: {url: ..., states: ..., inferred: ...}   # for review only: never stored
+      source:
+        url: ...                       # url or description: the article; states: the fact in our words
+        states: ...                    # (both for review only, never stored)
+        inferred:                      # field -> reason, for each value the article does not state:
+          parent: ...                  # stored as the record's ``inferences`` (an empty mapping when absent)
 
 A foreign-key or many-to-many value is a reference: a mapping is a lookup on the related model (whose values may
 be references in turn); a scalar is matched on the key the data's own records of that model use, e.g. a slug.
@@ -85,6 +89,16 @@ class Loader:
         lookup = self.lookup(model, record["key"])
         stated = {name: value for name, value in record["key"].items() if "__" not in name}
         stated.update(record.get("fields") or {})
+        if "inferences" in stated:
+            raise DataError("give inferences under source.inferred, as field: reason")
+        inferred = (record.get("source") or {}).get("inferred", {})
+        if not isinstance(inferred, dict):
+            raise DataError(f"source.inferred must map field names to reasons, got {inferred!r}")
+        if any(field.name == "inferences" for field in model._meta.fields):
+            # Always written, so an inference taken out of the data is taken off the row too.
+            stated["inferences"] = inferred
+        elif inferred:
+            raise DataError(f"{model._meta.label} cannot store inferences")
         values, many = {}, {}
         for name, value in stated.items():
             field = self.field(model, name)

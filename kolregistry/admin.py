@@ -14,9 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
 from kolregistry.access import (
@@ -27,6 +29,7 @@ from kolregistry.access import (
     scope_queryset,
 )
 from kolregistry.concurrency import last_change_text, lock_row, version_of
+from kolregistry.models import InferencesField, field_label, inferable_fields
 from kolregistry.text import fold
 
 # Set here because every app's admin module imports this one before the first request.
@@ -38,6 +41,9 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 # The hidden change-form field that carries the version of the record the form was rendered from.
 VERSION_FIELD = "registry_version"
+
+# The stored inferences (edited as "field: reason" lines) and their readable list, shown in a section of their own.
+INFERENCE_FIELDS = ("inferences", "inference_list")
 
 
 class AccentInsensitiveSearchMixin:
@@ -70,6 +76,59 @@ def https_url_formfield(field, **kwargs):
     if isinstance(field, models.URLField):
         kwargs.setdefault("assume_scheme", "https")
     return field.formfield(**kwargs)
+
+
+def has_inferences(model):
+    return any(isinstance(field, InferencesField) for field in model._meta.fields)
+
+
+def inferred_help_texts(model, inferences):
+    """``{field name: help text}`` that marks each inferred field of a change form with the reason."""
+    fields = inferable_fields(model)
+    return {
+        name: format_html(
+            '<strong class="inferred">{}</strong> {}{}',
+            _("Inferred, not stated by the source:"),
+            reason,
+            format_html("<br>{}", fields[name].help_text) if fields[name].help_text else "",
+        )
+        for name, reason in inferences.items()
+        if name in fields
+    }
+
+
+def inference_list_html(obj):
+    """The record's inferences as a list people read, "Kind — reason", never as JSON."""
+    items = obj.inference_items() if obj is not None and hasattr(obj, "inference_items") else []
+    if not items:
+        return _("None: every value is as the source states it, or empty when unknown.")
+    return format_html('<ul class="inferences">{}</ul>', format_html_join("", "<li>{} — {}</li>", items))
+
+
+def without_fields(fieldsets, names):
+    """``fieldsets`` without the fields ``names`` (also on lines of several fields)."""
+    kept = []
+    for title, options in fieldsets:
+        fields = []
+        for field in options["fields"]:
+            if isinstance(field, (list, tuple)):
+                field = tuple(name for name in field if name not in names)
+                if field:
+                    fields.append(field)
+            elif field not in names:
+                fields.append(field)
+        kept.append((title, {**options, "fields": fields}))
+    return kept
+
+
+class RegistryHistoryContextHelper(HistoricalRecordContextHelper):
+    """The history's "Changes" column, with inferences as "Kind — reason" rather than raw JSON."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "inferences":
+            items = (value or {}).items() if isinstance(value, dict) else ()
+            return "; ".join(f"{field_label(self.model, name)} — {reason}" for name, reason in items) or "—"
+        return super().prepare_delta_change_value(change, value)
 
 
 def without_internal(fields, hidden):
@@ -137,6 +196,19 @@ class RegistryFormsMixin:
         return [(name, {**opts, "fields": without_internal(opts["fields"], hidden)}) for name, opts in fieldsets]
 
 
+def marked_form(form_class, help_texts):
+    """``form_class`` whose fields named in ``help_texts`` show those help texts (the inferred values' reasons)."""
+
+    class MarkedForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for name, help_text in help_texts.items():
+                if name in self.fields:
+                    self.fields[name].help_text = help_text
+
+    return MarkedForm
+
+
 def versioned_form(form_class):
     """``form_class`` refusing to save over a version of the record newer than the one it was opened with."""
 
@@ -174,6 +246,32 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
     readonly_fields = TIMESTAMPS
     list_per_page = 50
     change_list_template = "admin/registry/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return (*readonly, "inference_list") if has_inferences(self.model) else readonly
+
+    def get_sections(self, request, obj=None):
+        """Fieldsets shown after the model's own, as ``(title, options)``; their fields leave the other fieldsets.
+
+        The inferences: their readable list, and for those who may edit the record the text to edit. Only
+        editors get the text: a read-only page would show the stored JSON.
+        """
+        if not has_inferences(self.model):
+            return []
+        fields = ["inference_list"] if obj is not None else []
+        editable = self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+        if editable:
+            fields.append("inferences")
+        description = self.model._meta.get_field("inferences").help_text
+        return [(_("Inferences"), {"fields": fields, "description": description})] if fields else []
+
+    @admin.display(description=_("inferred values"))
+    def inference_list(self, obj):
+        return inference_list_html(obj)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RegistryHistoryContextHelper(self.model, historical_record)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "show_deleted_link": access_for(request).everything}
@@ -259,7 +357,9 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         return obj is not None and self.has_change_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        sections = self.get_sections(request, obj)
+        moved = {*INFERENCE_FIELDS, *flatten_fieldsets(sections)}
+        fieldsets = [*without_fields(super().get_fieldsets(request, obj), moved), *sections]
         if not self.is_versioned(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
@@ -271,7 +371,13 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         if kwargs["fields"]:
             # Declared below on the form, not a model field the form factory could find.
             kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION_FIELD]
+        marks = inferred_help_texts(self.model, getattr(obj, "inferences", None) or {})
+        if marks:
+            # Meta.help_texts marks read-only fields; marked_form() marks the fields a form declares itself.
+            kwargs.setdefault("help_texts", marks)
         form = super().get_form(request, obj, **kwargs)
+        if marks:
+            form = marked_form(form, marks)
         if self.is_versioned(request, obj):
             form = versioned_form(form)
         history_m2m = getattr(request, "history_m2m_initial", None)

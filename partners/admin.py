@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kolregistry.access import scope_queryset
 from kolregistry.admin import TIMESTAMPS, ActiveTodayFilter, ChoiceListFilter, RegistryAdmin, RegistryFormsMixin
+from kolregistry.dates import stated_date
 
 from .choices import MouStatus, Platform
 from .models import (
@@ -301,12 +302,16 @@ class ChannelAdmin(RegistryAdmin):
 class ChannelMetricAdmin(RegistryAdmin):
     """Dated audience snapshots; conflicting figures stand side by side."""
 
-    list_display = ("channel", "measured_on", "subject", "followers", "likes", "views", "comments", "approximate")
+    list_display = ("channel", "measured", "subject", "followers", "likes", "views", "comments", "approximate")
     list_filter = ("channel__platform", ChannelManagedByPartnerFilter, "approximate")
     list_select_related = ("channel",)
     search_fields = ("channel__search_text",)
     search_lookups = ("channel__search_text__contains", "channel__kol__search_text__contains")
     autocomplete_fields = ("channel",)
+
+    @admin.display(description=_("measured on"), ordering="measured_on")
+    def measured(self, obj):
+        return stated_date(obj, "measured_on")
 
 
 @admin.register(RosterMembership)

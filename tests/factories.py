@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from campaigns.choices import AssignmentRole, AssignmentStatus
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 from partners.choices import AgencyKind, KolKind, MouPersonRole, MouSide, PartnerKind, Platform
 from partners.models import (
     Agency,
@@ -167,4 +167,18 @@ class CampaignReportFactory(factory.django.DjangoModelFactory):
     platforms = factory.LazyFunction(lambda: [Platform.TIKTOK])
     reported_on = datetime.date(2025, 9, 30)
     views = 1_000_000
+    source_url = SOURCE
+
+
+class StatedFactFactory(factory.django.DjangoModelFactory):
+    """A fact about a campaign; pass ``campaign=None`` with another subject for a fact about that."""
+
+    class Meta:
+        model = StatedFact
+
+    campaign = factory.SubFactory(CampaignFactory)
+    measure = "concurrent viewers of the livestream"
+    value = 11_000
+    approximate = True
+    as_stated = "nearly 11,000"
     source_url = SOURCE

@@ -23,6 +23,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     PersonFactory,
     RosterMembershipFactory,
+    StatedFactFactory,
 )
 
 # Savepoints of ATOMIC_REQUESTS, the page and up to three prefetches, with room for one more.
@@ -71,6 +72,7 @@ LIST_ENDPOINTS = {
     "hashtags": HashtagFactory.create_batch,
     "assignments": lambda n: AssignmentFactory.create_batch(n, campaign=CampaignFactory()),
     "campaign-reports": lambda n: CampaignReportFactory.create_batch(n, campaign=CampaignFactory(), hashtag=None),
+    "stated-facts": lambda n: StatedFactFactory.create_batch(n, campaign=CampaignFactory()),
 }
 
 

@@ -1,4 +1,4 @@
-"""Serializers for hashtags, campaigns, assignments and campaign result reports."""
+"""Serializers for hashtags, campaigns, assignments, campaign result reports and stated facts."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models.functions import Lower
@@ -6,12 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 from kolregistry.api.errors import django_errors_to_drf
 from kolregistry.api.fields import BriefRelatedField
 from kolregistry.api.serializers import RegistrySerializer
 from partners.choices import Platform
-from partners.models import Agency, Channel, Mou, PartnerCompany
+from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -23,7 +23,7 @@ class HashtagSerializer(RegistrySerializer):
 
     class Meta:
         model = Hashtag
-        fields = ("id", "url", "display", "slug", "name", "notes", "source_url", *TIMESTAMPS)
+        fields = ("id", "url", "display", "slug", "name", "notes", "source_url", "inferences", *TIMESTAMPS)
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}, "example": ["BanSacViet", "ProudVietnam"]})
@@ -106,6 +106,7 @@ class CampaignSerializer(RegistrySerializer):
             "description",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -142,6 +143,7 @@ class AssignmentSerializer(RegistrySerializer):
             "deliverables",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -177,5 +179,36 @@ class CampaignReportSerializer(RegistrySerializer):
             "source_note",
             "notes",
             "source_url",
+            "inferences",
+            *TIMESTAMPS,
+        )
+
+
+class StatedFactSerializer(RegistrySerializer):
+    """A figure as a source states it, about exactly one agency, partner, KOL, channel, MOU or campaign."""
+
+    agency = BriefRelatedField(queryset=Agency.objects.all(), required=False, allow_null=True)
+    partner = BriefRelatedField(queryset=PartnerCompany.objects.all(), required=False, allow_null=True)
+    kol = BriefRelatedField(queryset=Kol.objects.all(), required=False, allow_null=True)
+    channel = BriefRelatedField(queryset=Channel.objects.all(), required=False, allow_null=True)
+    mou = BriefRelatedField(queryset=Mou.objects.all(), required=False, allow_null=True)
+    campaign = BriefRelatedField(queryset=Campaign.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = StatedFact
+        fields = (
+            "id",
+            "url",
+            "display",
+            *StatedFact.SUBJECTS,
+            "measure",
+            "value",
+            "approximate",
+            "as_stated",
+            "stated_on",
+            "source_note",
+            "notes",
+            "source_url",
+            "inferences",
             *TIMESTAMPS,
         )

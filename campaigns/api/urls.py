@@ -9,5 +9,6 @@ router.register("campaigns", views.CampaignViewSet)
 router.register("hashtags", views.HashtagViewSet)
 router.register("assignments", views.AssignmentViewSet)
 router.register("campaign-reports", views.CampaignReportViewSet)
+router.register("stated-facts", views.StatedFactViewSet)
 
 urlpatterns = router.urls

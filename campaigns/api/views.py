@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.db.models.functions import Lower
 
 from campaigns import filtersets
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 from kolregistry.api.viewsets import RegistryViewSet
 from partners.models import Agency, PartnerCompany
 
@@ -49,3 +49,11 @@ class CampaignReportViewSet(RegistryViewSet):
     queryset = CampaignReport.objects.select_related("campaign", "hashtag")
     serializer_class = serializers.CampaignReportSerializer
     filterset_class = filtersets.CampaignReportFilterSet
+
+
+class StatedFactViewSet(RegistryViewSet):
+    """Facts as the sources state them, when no field of the registry holds them."""
+
+    queryset = StatedFact.objects.select_related(*StatedFact.SUBJECTS)
+    serializer_class = serializers.StatedFactSerializer
+    filterset_class = filtersets.StatedFactFilterSet

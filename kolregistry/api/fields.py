@@ -1,4 +1,5 @@
-"""Brief nested objects ``{id, url, display[, slug]}``, the foreign key field that reads as one, partial dates."""
+"""Brief nested objects ``{id, url, display[, slug]}``, the foreign key field that reads as one, partial dates
+and inferences."""
 
 import datetime
 from functools import cache
@@ -143,3 +144,30 @@ class PartialDateSerializerField(serializers.Field):
             return PartialDate.parse(data if isinstance(data, str) else "")
         except ValueError:
             self.fail("invalid")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+        "example": {"kind": "Our classification: the source does not say."},
+    }
+)
+class InferencesField(serializers.Field):
+    """A record's inferences: ``{"field name": "reason"}`` for each value that the source does not state.
+
+    Only the shape is checked here; the record's validation (``kolregistry.models.InferencesField``)
+    checks the field names and the reasons, as it does for the admin and the demo loader.
+    """
+
+    default_error_messages = {
+        "invalid": _("Give an object mapping field names to reasons, each reason a string."),
+    }
+
+    def to_representation(self, value):
+        return dict(value or {})
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict) or not all(isinstance(reason, str) for reason in data.values()):
+            self.fail("invalid")
+        return dict(data)

@@ -15,11 +15,11 @@ from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, inte
 from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
-from .fields import PartialDateSerializerField, detail_view_name
+from .fields import InferencesField, PartialDateSerializerField, detail_view_name
 
 
 class RegistrySerializer(serializers.ModelSerializer):
-    """Base of every registry serializer: ``id``, ``url``, ``display``, and ``full_clean()`` on write.
+    """Base of every registry serializer: ``id``, ``url``, ``display``, ``inferences``, and ``full_clean()`` on write.
 
     DRF 3 does not call ``Model.full_clean()``; this does, on an unsaved copy of the instance with
     the incoming values applied, so the API enforces exactly what the admin does.
@@ -32,6 +32,8 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     display = serializers.CharField(source="__str__", read_only=True)
+    # Every record says which of its values are inferred; subclasses list it in their fields.
+    inferences = InferencesField(required=False)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):

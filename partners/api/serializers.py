@@ -41,6 +41,7 @@ class AgencySerializer(RegistrySerializer):
             "website",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -64,6 +65,7 @@ class PartnerCompanySerializer(RegistrySerializer):
             "website",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -87,6 +89,7 @@ class KolSerializer(RegistrySerializer):
             "channels",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -119,6 +122,7 @@ class ChannelSerializer(RegistrySerializer):
             "followers_on",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
         read_only_fields = ("followers", "followers_on")
@@ -147,6 +151,7 @@ class ChannelMetricSerializer(RegistrySerializer):
             "approximate",
             "source_url",
             "source_note",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -169,6 +174,7 @@ class RosterMembershipSerializer(RegistrySerializer):
             "ends_on",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -211,6 +217,7 @@ class MouSerializer(RegistrySerializer):
             "document",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -237,6 +244,7 @@ class PersonSerializer(RegistrySerializer):
             "phone",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )
 
@@ -259,5 +267,6 @@ class MouPersonSerializer(RegistrySerializer):
             "side",
             "notes",
             "source_url",
+            "inferences",
             *TIMESTAMPS,
         )

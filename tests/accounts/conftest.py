@@ -22,6 +22,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     PersonFactory,
     RosterMembershipFactory,
+    StatedFactFactory,
     UserFactory,
 )
 
@@ -30,7 +31,7 @@ PASSWORD = "test-password-123"
 
 @pytest.fixture
 def world(db):
-    """SChannel and Vitamin, each with a channel, an MOU, a campaign, an assignment, a metric and a report.
+    """SChannel and Vitamin, each with a channel, an MOU, a campaign, an assignment, a metric, a report and a fact.
 
     ``moved`` was on SChannel's roster in 2023 and is on Vitamin's now; ``joint`` is a campaign
     SChannel is not a partner of, but in which its channel has an assignment. Each MOU has its
@@ -90,6 +91,10 @@ def world(db):
     w.report_s = CampaignReportFactory(campaign=w.campaign_s)
     w.report_v = CampaignReportFactory(campaign=w.campaign_v)
     w.report_joint = CampaignReportFactory(campaign=w.joint)
+    # Stated facts are seen through their subject: SChannel's channel, Vitamin's campaign, an agency nobody deals with.
+    w.fact_s = StatedFactFactory(campaign=None, channel=w.channel_s)
+    w.fact_v = StatedFactFactory(campaign=w.campaign_v)
+    w.fact_unrelated = StatedFactFactory(campaign=None, agency=w.unrelated_agency)
     return w
 
 

@@ -34,6 +34,7 @@ SCHANNEL_SCOPE = {
     "hashtags": ["hashtag_s", "hashtag_joint"],
     "assignments": ["assignment_s"],
     "campaign-reports": ["report_s", "report_joint"],
+    "stated-facts": ["fact_s"],
 }
 # An object of each resource SChannel must not see.
 OUT_OF_SCOPE = {
@@ -50,6 +51,7 @@ OUT_OF_SCOPE = {
     "hashtags": "hashtag_v",
     "assignments": "assignment_v",
     "campaign-reports": "report_v",
+    "stated-facts": "fact_v",
 }
 # A harmless change per resource, for PATCH.
 CHANGE = {
@@ -66,8 +68,9 @@ CHANGE = {
     "hashtags": {"name": "RenamedTag"},
     "assignments": {"deliverables": "changed"},
     "campaign-reports": {"source_note": "changed"},
+    "stated-facts": {"measure": "changed"},
 }
-STAFF_MAY_DELETE = {"channel-metrics", "campaign-reports", "assignments", "mou-people"}
+STAFF_MAY_DELETE = {"channel-metrics", "campaign-reports", "stated-facts", "assignments", "mou-people"}
 PARTNER_MAY_CREATE = {"channel-metrics", "campaign-reports"}
 
 ROLES = [
@@ -143,6 +146,7 @@ def VITAMIN_SCOPE(world):
         "hashtags": {world.hashtag_v.pk},
         "assignments": {world.assignment_v.pk},
         "campaign-reports": {world.report_v.pk},
+        "stated-facts": {world.fact_v.pk},
     }
 
 

@@ -32,6 +32,7 @@ def test_staff_view_add_change_but_do_not_delete_mous():
     assert {p for p in perms if p.startswith("delete_")} == {
         "delete_channelmetric",
         "delete_campaignreport",
+        "delete_statedfact",
         "delete_assignment",
         "delete_mouperson",
     }

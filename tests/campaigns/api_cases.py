@@ -2,7 +2,7 @@
 
 import datetime
 
-from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
+from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
@@ -11,6 +11,7 @@ from tests.factories import (
     ChannelFactory,
     HashtagFactory,
     PartnerCompanyFactory,
+    StatedFactFactory,
 )
 
 SOURCE = "https://vtcnews.vn/day-manh-truyen-thong-kol-de-quang-ba-hinh-anh-dat-nuoc-ar896867.html"
@@ -50,9 +51,21 @@ def report_case():
     return payload, {"approximate": True}, {**payload, "positive_share_pct": "150"}, "positive_share_pct"
 
 
+def stated_fact_case():
+    payload = {
+        "campaign": CampaignFactory().pk,
+        "measure": "contest entries",
+        "approximate": True,
+        "as_stated": "hàng trăm",
+        "source_url": SOURCE,
+    }
+    return payload, {"value": 300}, {**payload, "as_stated": ""}, "as_stated"
+
+
 RESOURCES = {
     "hashtags": (Hashtag, HashtagFactory, hashtag_case),
     "campaigns": (Campaign, CampaignFactory, campaign_case),
     "assignments": (Assignment, AssignmentFactory, assignment_case),
     "campaign-reports": (CampaignReport, CampaignReportFactory, report_case),
+    "stated-facts": (StatedFact, StatedFactFactory, stated_fact_case),
 }

@@ -311,3 +311,15 @@ def test_report_without_a_source_is_refused_by_the_admin_form(admin_client):
     assert response.status_code == 200
     assert "source_url" in response.context["adminform"].form.errors
     assert not CampaignReport.objects.exists()
+
+
+def test_report_list_shows_an_approximate_date_as_the_source_words_it(admin_client):
+    CampaignReportFactory(
+        reported_on=datetime.date(2021, 9, 4), reported_on_approximate=True, reported_on_as_stated="after 3 days"
+    )
+    CampaignReportFactory(reported_on="2021-09")
+
+    response = admin_client.get(changelist_url("campaignreport"))
+
+    assert "≈ 4 Sep 2021 (“after 3 days”)" in response.text
+    assert "Sep 2021" in response.text.replace("≈ 4 Sep 2021", "")

@@ -24,7 +24,12 @@ def test_every_record_names_its_source(path):
         source = record.get("source") or {}
         assert source.get("url") or source.get("description"), f"{where} names no source"
         assert set(source) <= SOURCE_KEYS, f"{where}: unknown source keys {set(source) - SOURCE_KEYS}"
-        assert all(isinstance(source.get(name, ""), str) for name in ("states", "inferred")), where
+        assert isinstance(source.get("states", ""), str), where
+        inferred = source.get("inferred", {})
+        # field -> reason; that the fields exist is checked on the loaded rows (test_load_demo.py).
+        assert isinstance(inferred, dict), f"{where}: inferred maps fields to reasons"
+        assert all(isinstance(reason, str) and reason.strip() for reason in inferred.values()), where
+        assert "inferences" not in record.get("fields", {}), f"{where}: inferences go under source.inferred"
         fields = record.get("fields", {})
         if source.get("url"):
             # What is stored cites the same URL as the record.

@@ -141,3 +141,49 @@ def test_load_demo_reports_a_bad_file_as_a_command_error_and_loads_nothing(tmp_p
     with pytest.raises(CommandError, match=r"zz_bad\.yaml, record 1 .*no-such-agency"):
         call_command("load_demo", verbosity=0)
     assert not Agency.objects.exists()
+
+
+INFERRED_AGENCY = """\
+records:
+  - model: partners.agency
+    key: {slug: test-agency}
+    fields: {name: Test agency, kind: ministry}
+    source: {description: a test%s}
+"""
+
+
+def test_inferences_are_stored_idempotently_and_taken_off_when_dropped(tmp_path):
+    inferred = write(tmp_path, INFERRED_AGENCY % ", inferred: {kind: our classification}", "inferred.yaml")
+    plain = write(tmp_path, INFERRED_AGENCY % "", "plain.yaml")
+
+    first = Loader().load([inferred])
+    again = Loader().load([inferred])
+    assert Agency.objects.get().inferences == {"kind": "our classification"}
+    dropped = Loader().load([plain])
+
+    assert (first.counts(Agency), again.counts(Agency), dropped.counts(Agency)) == ((1, 1, 0), (1, 0, 0), (1, 0, 1))
+    assert Agency.objects.get().inferences == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (", inferred: {colour: a guess}", r"record 1 .*inferences.*colour"),
+        (", inferred: {kind: ''}", r"record 1 .*reason why the value of “kind”"),
+        (", inferred: kind is ours", r"record 1 .*source\.inferred must map field names to reasons"),
+    ],
+    ids=["unknown field", "no reason", "not a mapping"],
+)
+def test_a_bad_inference_is_an_error_naming_the_record(tmp_path, source, message):
+    path = write(tmp_path, INFERRED_AGENCY % source)
+
+    with pytest.raises(DataError, match=message):
+        Loader().load([path])
+    assert not Agency.objects.exists()
+
+
+def test_inferences_are_not_given_as_a_field(tmp_path):
+    path = write(tmp_path, AGENCY % ", inferences: {kind: our classification}")
+
+    with pytest.raises(DataError, match=r"source\.inferred"):
+        Loader().load([path])

@@ -37,6 +37,7 @@ def test_api_root_lists_every_resource(api):
         "hashtags",
         "assignments",
         "campaign-reports",
+        "stated-facts",
     }
 
 
