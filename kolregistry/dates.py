@@ -130,6 +130,14 @@ class PartialDateFormField(forms.CharField):
             return True
 
 
+def iso_partial_date(value):
+    """The ``PartialDate`` an ISO reduced-precision string names; None for anything else (2024-02-30 included)."""
+    if isinstance(value, str) and ISO_PATTERN.match(value.strip()):
+        with contextlib.suppress(ValueError):
+            return PartialDate.parse(value)
+    return None
+
+
 class PartialDateDescriptor(DeferredAttribute):
     """Reads the two columns as one ``PartialDate``; writing one sets both."""
 
@@ -142,9 +150,7 @@ class PartialDateDescriptor(DeferredAttribute):
         return PartialDate(lower, getattr(instance, f"{self.field.attname}_precision"))
 
     def __set__(self, instance, value):
-        if isinstance(value, str) and ISO_PATTERN.match(value.strip()):
-            with contextlib.suppress(ValueError):
-                value = PartialDate.parse(value)  # anything else is left for full_clean() to refuse
+        value = iso_partial_date(value) or value  # anything else is left for full_clean() to refuse
         if isinstance(value, PartialDate):
             instance.__dict__[f"{self.field.attname}_precision"] = value.precision
             value = value.lower
@@ -164,12 +170,8 @@ class PartialDateField(models.DateField):
     def to_python(self, value):
         if isinstance(value, PartialDate):
             return value
-        if isinstance(value, str) and ISO_PATTERN.match(value.strip()):
-            try:
-                return PartialDate.parse(value)
-            except ValueError:
-                pass  # e.g. 2024-02-30: the DateField's own message
-        return super().to_python(value)
+        # Anything else (2024-02-30 too) gets the DateField's own message.
+        return iso_partial_date(value) or super().to_python(value)
 
     def get_prep_value(self, value):
         return super().get_prep_value(value.lower if isinstance(value, PartialDate) else value)

@@ -94,18 +94,14 @@ class RegistrySerializer(serializers.ModelSerializer):
         writable = {field.source for field in self.fields.values() if not field.read_only}
         concrete = [field for field in model._meta.concrete_fields if not field.generated]
         exclude = [field.name for field in concrete if field.name not in writable]
-        before = {field.name: getattr(instance, field.attname) for field in concrete if field.name in writable}
+        before = {field: getattr(instance, field.attname) for field in concrete if field.name in writable}
         try:
             instance.full_clean(exclude=exclude, validate_unique=True)
         except DjangoValidationError as error:
             raise serializers.ValidationError(django_errors_to_drf(error)) from error
         # clean() may normalise values (handles, hashtag names) or derive them (a signing date means
         # signed); keep what it settled on, so that it is saved too.
-        derived = {
-            field.name
-            for field in concrete
-            if before.get(field.name, getattr(instance, field.attname)) != getattr(instance, field.attname)
-        }
+        derived = {field.name for field, old in before.items() if getattr(instance, field.attname) != old}
         return {**attrs, **{name: getattr(instance, name) for name in {*values, *derived}}}
 
     def update(self, instance, validated_data):
