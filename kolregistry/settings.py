@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    # Swagger UI and ReDoc as static files of the registry, so the API docs need no CDN.
+    "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "django_guid",
@@ -227,7 +229,7 @@ if env_bool("SECURE_PROXY_SSL_HEADER"):
 
 # Content-Security-Policy (django-csp): scripts only from this server. Inline styles stay allowed:
 # the Django admin and django-simple-history write some, and a style cannot run code.
-# The API docs add the CDN they load Swagger UI from (kolregistry/api/urls.py).
+# The API docs are served from here too; ReDoc's page adds blob: workers (kolregistry/api/docs.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -290,6 +292,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs are served only to logged-in users, like the rest of the API.
     "SERVE_PERMISSIONS": ["accounts.permissions.RegistryPermission"],
+    # Swagger UI and ReDoc come from drf-spectacular-sidecar (pinned in requirements.txt), served by the
+    # registry itself: it runs where there is no internet, and the CSP allows scripts only from itself.
+    # ReDoc's page takes the bundle from kolregistry/api/docs.py, which leaves out its one external image.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "PlatformEnum": "partners.choices.Platform",
         "AgencyKindEnum": "partners.choices.AgencyKind",

@@ -1,4 +1,4 @@
-"""The OpenAPI schema is valid and complete, and Swagger UI renders for logged-in users."""
+"""The OpenAPI schema is valid and complete, and its docs (Swagger UI, ReDoc) render for logged-in users."""
 
 import re
 
@@ -49,7 +49,8 @@ def test_schema_is_valid_openapi_3(schema):
 
 
 def test_every_api_route_is_in_the_schema(schema):
-    undocumented = {"/api/v1/", "/api/v1/schema/", "/api/v1/docs/"}
+    docs = {"/api/v1/docs/", "/api/v1/redoc/", "/api/v1/redoc/redoc.standalone.js"}
+    undocumented = {"/api/v1/", "/api/v1/schema/", *docs}
     routes = api_routes() - undocumented
     assert "/api/v1/partners/{id}/roster/" in routes
     assert "/api/v1/campaign-reports/{id}/" in routes
@@ -65,13 +66,42 @@ def test_schema_needs_a_login():
     assert APIClient().get("/api/v1/schema/").status_code == 401
 
 
-def test_swagger_ui_renders_for_a_logged_in_user(client, staff_user):
-    assert client.get("/api/v1/docs/").status_code in (401, 403)
+def page_resources(response):
+    """The addresses a docs page loads its scripts, styles and icons from."""
+    return re.findall(r'(?:src|href)="([^"]*)"', response.content.decode())
+
+
+@pytest.mark.parametrize(("url", "marker"), [("/api/v1/docs/", "swagger-ui"), ("/api/v1/redoc/", "<redoc")])
+def test_the_docs_render_for_a_logged_in_user_from_the_registry_alone(client, staff_user, url, marker):
+    assert client.get(url).status_code in (401, 403)
     client.force_login(staff_user)
-    response = client.get("/api/v1/docs/")
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
-    assert b"swagger-ui" in response.content
+    assert marker in response.content.decode()
+    # No CDN, no web fonts: everything comes from this server (the registry runs without internet).
+    resources = page_resources(response)
+    assert resources
+    assert all(resource.startswith("/") and not resource.startswith("//") for resource in resources), resources
+
+
+def test_swagger_ui_is_the_pinned_copy_served_as_static_files(client, staff_user):
+    client.force_login(staff_user)
+    resources = page_resources(client.get("/api/v1/docs/"))
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in resources
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css" in resources
+
+
+def test_redocs_bundle_requests_nothing_from_another_host(client, staff_user):
+    client.force_login(staff_user)
+    assert "/api/v1/redoc/redoc.standalone.js" in page_resources(client.get("/api/v1/redoc/"))
+    response = client.get("/api/v1/redoc/redoc.standalone.js")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    bundle = response.content.decode()
+    assert "exports.Redoc=" in bundle
+    # Redocly's logo in the side menu was the one image from elsewhere (a CDN).
+    assert "cdn.redoc.ly" not in bundle
 
 
 def operations(schema):

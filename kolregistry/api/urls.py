@@ -1,14 +1,15 @@
-"""/api/v1/: the resource routes, authentication, the OpenAPI schema and Swagger UI."""
+"""/api/v1/: the resource routes, authentication, the OpenAPI schema and its docs (Swagger UI, ReDoc)."""
 
 from importlib import import_module
 
-from csp.decorators import csp_update
 from django.conf import settings
 from django.urls import include, path
 from django.utils import translation
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import APIRootView
+
+from .docs import redoc_bundle, redoc_view, swagger_view
 
 # The apps' URL modules come from settings.API_URLCONFS, by name, so the core imports no app.
 # Each defines a ``router``; URLconfs load on the first request, once the apps are ready.
@@ -37,17 +38,13 @@ root_view = RegistryRootView.as_view(
     api_root_dict={prefix: f"{basename}-list" for router in ROUTERS for prefix, _viewset, basename in router.registry}
 )
 
-# Swagger UI comes from drf-spectacular's default CDN. The split view serves its start-up script as a
-# separate file (?script), so the Content-Security-Policy needs no inline scripts, only that origin.
-SWAGGER_UI_ORIGIN = "https://cdn.jsdelivr.net"
-docs_view = csp_update(
-    {"script-src": [SWAGGER_UI_ORIGIN], "style-src": [SWAGGER_UI_ORIGIN], "img-src": [SWAGGER_UI_ORIGIN]}
-)(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
-
 urlpatterns = [
     path("", root_view, name="api-root"),
     path("auth/", include("accounts.api.urls")),
     path("schema/", RegistrySchemaView.as_view(), name="api-schema"),
-    path("docs/", docs_view, name="api-docs"),
+    # The docs: Swagger UI and ReDoc, served by the registry itself (kolregistry/api/docs.py).
+    path("docs/", swagger_view, name="api-docs"),
+    path("redoc/", redoc_view, name="api-redoc"),
+    path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     *(path("", include(urlconf)) for urlconf in settings.API_URLCONFS),
 ]
