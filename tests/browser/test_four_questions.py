@@ -98,13 +98,15 @@ def test_q3_staff_see_a_campaigns_results_by_platform_with_sources(page, live_se
 
 
 @pytest.mark.parametrize(
-    ("username", "partner", "mou_title", "named_channels"),
+    ("username", "partner", "mou_title", "named_channels", "campaign"),
     [
-        ("schannel.demo", "SChannel", "SChannel KOL communication MOU 2024\u20132027", 0),
-        ("vitamin.demo", "Vitamin", "Vitamin KOL communication MOU", 9),
+        ("schannel.demo", "SChannel", "SChannel KOL communication MOU 2024\u20132027", 0, "Hướng về lá cờ Tổ quốc"),
+        ("vitamin.demo", "Vitamin", "Vitamin KOL communication MOU", 9, None),
     ],
 )
-def test_q4_a_partner_lands_on_its_company_home(page, live_server, demo, username, partner, mou_title, named_channels):
+def test_q4_a_partner_lands_on_its_company_home(
+    page, live_server, demo, username, partner, mou_title, named_channels, campaign
+):
     """ "What is my company's roster, which MOUs am I party to and until when, and what am I assigned to?" """
     sign_in(page, live_server, username)
     screenshot(page, f"q4-{username}")
@@ -118,7 +120,13 @@ def test_q4_a_partner_lands_on_its_company_home(page, live_server, demo, usernam
     assert page.locator("#partner-mou-table tbody tr").count() == 1  # no other company's MOU
     assert page.locator("#partner-named tbody tr td.followers").count() == named_channels
     assert page.locator("#partner-roster").is_visible()
-    assert page.locator("#partner-campaigns").is_visible()
+    campaigns = page.locator("#partner-campaigns tbody tr")
+    if campaign:  # SChannel takes part in Towards the National Flag: its figures are on the row
+        row = campaigns.filter(has_text=campaign)
+        assert_in_viewport(page, row.locator("td.figure", has_text="800.000.000"))
+        assert campaigns.count() == 1
+    else:
+        assert campaigns.count() == 0
 
     # One click to submit figures: a metric snapshot, and a result report for the company's campaigns.
     page.locator(".object-tools a[href$='/admin/partners/channelmetric/add/']").click()
