@@ -17,10 +17,11 @@ from partners.models import PartnerCompany
 
 DEMO_PASSWORD_ENV = "KOLREG_DEMO_PASSWORD"
 
+# Username and display name: the admin greets users by it, so each says who is signed in, and that it is a demo.
 DEMO_USERS = [
-    ("ministry.demo", "Ministry staff"),
-    ("schannel.demo", "SChannel user"),
-    ("vitamin.demo", "Vitamin user"),
+    ("ministry.demo", "Cán bộ Bộ (demo)"),
+    ("schannel.demo", "SChannel (demo)"),
+    ("vitamin.demo", "Vitamin (demo)"),
 ]
 # The partner company (by slug) each demo partner user works for.
 DEMO_PARTNERS = {"schannel.demo": "schannel", "vitamin.demo": "vitamin"}
@@ -46,14 +47,14 @@ def ensure_demo_users():
     env_password = os.environ.get(DEMO_PASSWORD_ENV) or None
     generated = None
     users, created = [], []
-    for username, label in DEMO_USERS:
+    for username, display_name in DEMO_USERS:
         user = user_model.objects.filter(username=username).first()
         is_new = user is None
         if is_new:
             user = user_model(username=username)
         wanted = {
-            "first_name": "DEMO ONLY",
-            "last_name": label,
+            "first_name": display_name,
+            "last_name": "",
             "is_active": True,
             "is_staff": True,
             "is_superuser": False,

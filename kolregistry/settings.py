@@ -48,7 +48,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the registry's site (dashboard/sites.py): its index is the staff dashboard or partner home.
+    "dashboard.apps.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "partners",
     "campaigns",
     "accounts",
+    "dashboard",
     "demo",
 ]
 
