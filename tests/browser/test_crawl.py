@@ -2,12 +2,13 @@
 
 Breadth-first from /admin/ along same-origin /admin/ links: each app, changelist, add page, deleted list,
 one change page per model, its history and one historical version. Links with a query string (filters,
-"Show counts", sorting, pagination) are followed from a changelist's first page only, one per set of
-parameters, so that every filter's code runs once. Logout, delete, password and popup links are not.
+"Show counts", pagination; not sorting) are followed from a changelist's first page only, one per set of
+parameters, so that every filter's code runs once; in Vietnamese only, the second language skips them and
+the historical versions. Logout, delete, password and popup links are not followed.
 
 Pages are fetched with the browser context's request API (its cookies, its Accept-Language) for speed;
-the first page of each kind is also rendered in the page, where console errors and requests leaving the
-registry fail the test. On every page:
+the first page of each layout (index, app, list, add, change, history, version, deleted list) is also
+rendered in the page, where console errors and requests leaving the registry fail the test. On every page:
 
 - no status of 400 or more (a link the admin offers must work);
 - no script, style sheet, image or frame from another host;
