@@ -30,6 +30,7 @@ from kolregistry.access import (
 )
 from kolregistry.concurrency import last_change_text, lock_row, version_of
 from kolregistry.models import InferencesField, field_label, inferable_fields
+from kolregistry.names import country_name, language_name
 from kolregistry.text import fold
 
 # Set here because every app's admin module imports this one before the first request.
@@ -213,7 +214,9 @@ def versioned_form(form_class):
     """``form_class`` refusing to save over a version of the record newer than the one it was opened with."""
 
     class VersionedForm(form_class):
-        registry_version = forms.CharField(widget=forms.HiddenInput, required=False)
+        registry_version = forms.CharField(
+            widget=forms.HiddenInput, required=False, label=_("version of the record the form was opened with")
+        )
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -436,7 +439,8 @@ class ChoiceListFilter(admin.SimpleListFilter):
 
     def checked_value(self):
         value = self.value()
-        if value is not None and value not in {str(key) for key, _label in self.lookup_choices}:
+        # "Show counts" calls queryset() with each lookup's own key, which may be an int (a partner's id).
+        if value is not None and str(value) not in {str(key) for key, _label in self.lookup_choices}:
             raise IncorrectLookupParameters(f"Unknown {self.parameter_name}: {value}")
         return value
 
@@ -456,3 +460,40 @@ class ActiveTodayFilter(ChoiceListFilter):
             return queryset
         active = queryset.model._default_manager.active_on(timezone.localdate()).values("pk")
         return queryset.filter(pk__in=active) if value == "yes" else queryset.exclude(pk__in=active)
+
+
+class CodeListFilter(ChoiceListFilter):
+    """A filter on a field holding codes (``field_name``), whose choices read as names (``name``), not codes.
+
+    Offers the codes found in the rows the user may see, and "Not recorded" for the empty value.
+    """
+
+    field_name = None
+    empty = "-"
+
+    @staticmethod
+    def name(code):
+        return code
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list(self.field_name, flat=True).distinct()
+        named = sorted(((code, self.name(code)) for code in codes if code), key=lambda choice: choice[1])
+        return [*named, (self.empty, _("Not recorded"))] if "" in codes else named
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(**{self.field_name: "" if value == self.empty else value})
+
+
+class LanguageFilter(CodeListFilter):
+    title = _("language")
+    parameter_name = field_name = "language"
+    name = staticmethod(language_name)
+
+
+class NationalityFilter(CodeListFilter):
+    title = _("nationality")
+    parameter_name = field_name = "nationality"
+    name = staticmethod(country_name)

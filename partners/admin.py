@@ -6,7 +6,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kolregistry.access import scope_queryset
-from kolregistry.admin import TIMESTAMPS, ActiveTodayFilter, ChoiceListFilter, RegistryAdmin, RegistryFormsMixin
+from kolregistry.admin import (
+    TIMESTAMPS,
+    ActiveTodayFilter,
+    ChoiceListFilter,
+    LanguageFilter,
+    NationalityFilter,
+    RegistryAdmin,
+    RegistryFormsMixin,
+)
 from kolregistry.dates import stated_date
 
 from .choices import MouStatus, Platform
@@ -240,7 +248,7 @@ class KolAdmin(RegistryAdmin):
     """KOLs with their channels; search also matches their channels' names and handles."""
 
     list_display = ("name", "name_en", "kind", "nationality", "channel_count")
-    list_filter = ("kind", "nationality")
+    list_filter = ("kind", NationalityFilter)
     ordering = ("name",)
     search_fields = ("search_text",)
     search_lookups = ("search_text__contains", "channels__search_text__contains")
@@ -269,7 +277,7 @@ class ChannelAdmin(RegistryAdmin):
         "followers_on",
         "language",
     )
-    list_filter = ("platform", ManagedByPartnerFilter, "language")
+    list_filter = ("platform", ManagedByPartnerFilter, LanguageFilter)
     list_select_related = ("kol", "agency")
     search_fields = ("search_text",)
     search_lookups = ("search_text__contains", "kol__search_text__contains", "agency__search_text__contains")

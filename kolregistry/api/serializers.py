@@ -3,7 +3,10 @@
 import copy
 from collections.abc import Mapping
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -16,6 +19,29 @@ from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
 from .fields import InferencesField, PartialDateSerializerField, detail_view_name
+
+# Labels of the fields no model field names: the browsable API's forms and OPTIONS show them.
+FIELD_LABELS = {
+    "url": _("API address"),
+    "display": _("name as displayed"),
+    "status": _("status"),
+    "combined": _("combined figures"),
+    "slug": _("slug"),
+}
+
+
+def translated_label(model, name, field):
+    """The label ``field`` should have: its model field's verbose name (translated), else ``FIELD_LABELS``."""
+    if field.source in {"*", "__str__"}:  # computed from the whole object: ``url``, ``display``
+        return capfirst(FIELD_LABELS.get(name, field.label))
+    source = field.source or name
+    try:
+        model_field = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return capfirst(FIELD_LABELS.get(name, field.label))
+    if model_field.auto_created and model_field.is_relation and not model_field.concrete:
+        return capfirst(model_field.related_model._meta.verbose_name_plural)  # a reverse relation
+    return capfirst(model_field.verbose_name)
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -41,6 +67,10 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        for name, field in fields.items():
+            # DRF labels declared fields with their English name ("Channel url"); ours are translated.
+            if not isinstance(field.label, Promise):
+                field.label = translated_label(self.Meta.model, name, field)
         request = self.context.get("request")
         if request is not None and hides_internal_fields(request):
             for name in INTERNAL_FIELD_NAMES:
