@@ -19,6 +19,7 @@ from kolregistry.admin import (
     RegistryAdmin,
     RegistryFormsMixin,
     https_url_formfield,
+    short_url,
 )
 from kolregistry.dates import stated_date
 from partners import admin as partners_admin
@@ -91,32 +92,60 @@ class AssignmentInline(RegistryFormsMixin, admin.TabularInline):
     autocomplete_fields = ("channel",)
     extra = 0
     show_change_link = True
+    empty_text = _("No channels assigned to this campaign yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("channel")
 
 
-class CampaignReportInline(RegistryFormsMixin, admin.StackedInline):
-    """Result reports of a campaign, one per source and date; they are never merged."""
+class CampaignReportInline(RegistryFormsMixin, admin.TabularInline):
+    """Result reports of a campaign, one per source and date; they are never merged.
+
+    One row per report with its figures, to compare them side by side; the platforms, the period the
+    figures cover and the other counts are on the report's own page.
+    """
 
     model = CampaignReport
     fields = (
-        ("reported_on", "reported_on_approximate", "reported_on_as_stated"),
-        ("platforms", "hashtag"),
-        ("period_starts_on", "period_ends_on", "approximate"),
-        ("videos", "template_uses", "views"),
-        ("likes", "comments", "shares"),
-        ("positive_share_pct", "profile_frame_changes", "story_template_uses"),
-        ("source_url", "source_note"),
-        "notes",
+        "reported_on",
+        "hashtag",
+        "videos",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "positive_share_pct",
+        "approximate",
+        "source_url",
+        "source_note",
     )
-    form = PlatformsForm
+    table_fields = (
+        "reported",
+        "hashtag",
+        "platforms",
+        "videos",
+        "views",
+        "likes",
+        "comments",
+        "shares",
+        "positive_share_pct",
+        "source",
+    )
     autocomplete_fields = ("hashtag",)
     extra = 0
     show_change_link = True
+    empty_text = _("No result reports recorded yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("hashtag")
+
+    @admin.display(description=_("reported on"))
+    def reported(self, obj):
+        return stated_date(obj, "reported_on")
+
+    @admin.display(description=_("source"))
+    def source(self, obj):
+        return short_url(obj.source_url) if obj.source_url else obj.source_note
 
 
 @admin.register(Hashtag)
@@ -169,17 +198,8 @@ class CampaignAdmin(StatedFactsMixin, RegistryAdmin):
 
     stated_fact_field = "campaign"
     form = CampaignForm
-    list_display = (
-        "name",
-        "name_vi",
-        "starts_on",
-        "ends_on",
-        "mou",
-        "organiser_list",
-        "partner_list",
-        "hashtag_list",
-        "platform_list",
-    )
+    # The Vietnamese name and the MOU are on the change page: the list fits 1366 px.
+    list_display = ("name", "starts_on", "ends_on", "organiser_list", "partner_list", "hashtag_list", "platform_list")
     list_filter = (
         PlatformsFilter,
         ("partners", admin.RelatedOnlyFieldListFilter),
@@ -241,6 +261,7 @@ class CampaignReportAdmin(RegistryAdmin):
     """Campaign reach figures as each source reported them."""
 
     form = PlatformsForm
+    # Every figure one compares; approximate ones are marked "≈" in their cells.
     list_display = (
         "campaign",
         "hashtag",
@@ -252,7 +273,6 @@ class CampaignReportAdmin(RegistryAdmin):
         "comments",
         "shares",
         "positive_share_pct",
-        "approximate",
     )
     list_filter = (PlatformsFilter, "approximate", ("campaign", admin.RelatedOnlyFieldListFilter))
     list_select_related = ("campaign", "hashtag")
@@ -340,9 +360,7 @@ class StatedFactAdmin(RegistryAdmin):
 
     @admin.display(description=_("source"))
     def source(self, obj):
-        if obj.source_url:
-            return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', obj.source_url, obj.source_url)
-        return obj.source_note
+        return short_url(obj.source_url) if obj.source_url else obj.source_note
 
 
 # The partners app's admins again, each with the stated facts about its records.

@@ -1,20 +1,31 @@
 """Admin building blocks shared by the registry apps: the base class, accent-insensitive search, list filters."""
 
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates, unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import (
+    display_for_field,
+    display_for_value,
+    flatten_fieldsets,
+    label_for_field,
+    lookup_field,
+    lookup_spawns_duplicates,
+    unquote,
+)
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils import timezone
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
@@ -27,6 +38,7 @@ from kolregistry.access import (
     internal_fields,
     related_in_scope,
     scope_queryset,
+    scope_related,
 )
 from kolregistry.concurrency import last_change_text, lock_row, version_of
 from kolregistry.models import InferencesField, field_label, inferable_fields
@@ -37,6 +49,8 @@ from kolregistry.text import fold
 admin.site.site_header = _("KOL partnership registry")
 admin.site.site_title = _("KOL partnership registry")
 admin.site.index_title = _("Registry administration")
+# Django's nav sidebar repeats the index's model list and takes ~300 px a page needs at 1366 px.
+admin.site.enable_nav_sidebar = False
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -45,6 +59,233 @@ VERSION_FIELD = "registry_version"
 
 # The stored inferences (edited as "field: reason" lines) and their readable list, shown in a section of their own.
 INFERENCE_FIELDS = ("inferences", "inference_list")
+
+# A figure, JSON or URL field shown read-only (a viewer's page, a list column) is shown through an admin
+# attribute of this name + suffix, which formats it for people; Django's own display prints 253000000,
+# ["facebook", "tiktok"] and whole URLs.
+SHOWN_SUFFIX = "_shown"
+
+# A read-only inline table lists at most this many rows and links to the filtered list of all of them.
+INLINE_ROWS_SHOWN = 20
+
+READONLY_INLINE_TEMPLATE = "admin/registry/edit_inline/readonly_table.html"
+TABULAR_INLINE_TEMPLATE = "admin/registry/edit_inline/tabular.html"
+
+
+def figure(value, decimal_places=None):
+    """A number for people in the active language: 253.000.000 in Vietnamese, 253,000,000 in English."""
+    return formats.number_format(value, decimal_places, force_grouping=True)
+
+
+def short_url(url):
+    """A link whose text is the host and the start of the path, so a long URL cannot widen a page."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return Truncator(url).chars(40)
+    text = Truncator(f"{parts.hostname.removeprefix('www.')}{parts.path.rstrip('/')}").chars(40)
+    return format_html('<a href="{}" rel="noopener noreferrer" title="{}">{}</a>', url, url, text)
+
+
+def readable_fields(model):
+    """``{name: field}`` of ``model``'s fields that Django's admin would show raw: figures, JSON, URLs.
+
+    The inferences have their own readable list (``inference_list``); choices and keys show as labels already.
+    """
+    shown = (models.IntegerField, models.DecimalField, models.FloatField, models.JSONField, models.URLField)
+    return {
+        field.name: field
+        for field in model._meta.fields
+        if isinstance(field, shown)
+        and not isinstance(field, InferencesField)
+        and not (field.is_relation or field.primary_key or field.choices)
+    }
+
+
+def readable_value(obj, field):
+    """``obj``'s value of ``field`` for people (figures marked ≈ on an approximate record); None when empty."""
+    value = field.value_from_object(obj)
+    if value in field.empty_values:
+        return None
+    if isinstance(field, models.URLField):
+        return short_url(value)
+    if isinstance(field, models.JSONField):
+        display = getattr(obj, f"get_{field.name}_display", None)
+        if display is not None:
+            return display()
+        if isinstance(value, dict):
+            return "; ".join(f"{key}: {item}" for key, item in value.items())
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    number = figure(value, getattr(field, "decimal_places", None))
+    # The record's "approximate" flag qualifies its figures; the list shows it on them, not in a column.
+    return format_html('<span class="figure">{}{}</span>', "≈ " if getattr(obj, "approximate", False) else "", number)
+
+
+def is_figure(field):
+    return isinstance(field, (models.IntegerField, models.DecimalField, models.FloatField))
+
+
+def shown_name(name):
+    return f"{name}{SHOWN_SUFFIX}"
+
+
+def shown_column(field, empty):
+    """The admin attribute that shows ``field`` read-only (``empty`` when it has no value); it sorts by the field."""
+
+    def column(obj):
+        value = readable_value(obj, field)
+        return empty if value is None else value
+
+    column.__name__ = shown_name(field.name)
+    return admin.display(description=field.verbose_name, ordering=field.name)(column)
+
+
+def substituted(fields, names):
+    """``fields`` (possibly with tuples of fields on one line) with each of ``names`` shown readably."""
+    kept = []
+    for field in fields:
+        if isinstance(field, (list, tuple)):
+            kept.append(tuple(shown_name(name) if name in names else name for name in field))
+        else:
+            kept.append(shown_name(field) if field in names else field)
+    return kept
+
+
+def substituted_fieldsets(fieldsets, names):
+    return [(title, {**options, "fields": substituted(options["fields"], names)}) for title, options in fieldsets]
+
+
+def original_name(name):
+    return name.removesuffix(SHOWN_SUFFIX) if isinstance(name, str) else name
+
+
+def mask_out_of_scope(request, obj, relations=()):
+    """Make ``obj``'s related rows that ``request`` may not see read as absent on a read-only page.
+
+    A nullable foreign key to one reads as None and each many-to-many (and reverse relation named in
+    ``relations``) lists only rows in scope, as in the API. A required foreign key is left alone: the
+    record is visible through it, so its row is in scope.
+    """
+    if access_for(request).everything:
+        return obj
+    for field in obj._meta.concrete_fields:
+        if field.many_to_one and field.null and getattr(obj, field.attname) is not None:
+            related = getattr(obj, field.name)
+            if not related_in_scope(request, related):
+                field.set_cached_value(obj, None)
+    lookups = [*(field.name for field in obj._meta.many_to_many), *relations]
+    cache = getattr(obj, "_prefetched_objects_cache", {})
+    for name in lookups:
+        cache.pop(name, None)  # the admin's queryset may have prefetched them unscoped
+    prefetch_related_objects(
+        [obj],
+        *(
+            Prefetch(name, queryset=scope_queryset(request, obj._meta.get_field(name).related_model._default_manager))
+            for name in lookups
+        ),
+    )
+    return obj
+
+
+class ScopedRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
+    """Offers only related rows found in the listed rows *and* visible to the user (no other partner's names)."""
+
+    def field_choices(self, field, request, model_admin):
+        listed = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        visible = scope_queryset(request, field.related_model._default_manager.filter(pk__in=listed))
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        return field.get_choices(
+            include_blank=False, limit_choices_to={"pk__in": visible.values("pk")}, ordering=ordering
+        )
+
+
+class RegistryChangeList(ChangeList):
+    """The changelist whose joined and prefetched related rows pass through ``scope_related``.
+
+    A list column naming a related row out of the user's scope then shows it as empty, as the API does.
+    """
+
+    def apply_select_related(self, qs):
+        qs = super().apply_select_related(qs)
+        if qs.query.select_related is True:
+            # scope_related() needs the relations by name; these are the ones Django would join.
+            names = []
+            for name in self.list_display:
+                try:
+                    field = self.lookup_opts.get_field(name)
+                except FieldDoesNotExist:
+                    continue
+                if field.many_to_one and name != field.attname:
+                    names.append(name)
+            qs = qs.select_related(None).select_related(*names)
+        return qs
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return scope_related(request, super().get_queryset(request, exclude_parameters))
+
+
+def readonly_table(request, inline, formset, parent):
+    """A viewer's compact table of an inline's rows: formatted values, related rows only if in scope."""
+    names = [name for name in flatten_fieldsets(inline.get_fieldsets(request, parent)) if name != "id"]
+    hidden = inline.hidden_fields(request, parent) if hides_internal_fields(request) else ()
+    names = [
+        name
+        for name in dict.fromkeys(original_name(name) for name in (inline.table_fields or names))
+        if name not in hidden
+    ]
+    model = inline.model
+    every_row = list(formset.get_queryset())  # the formset's own rows, already scoped and loaded for its forms
+    rows_total = len(every_row)
+    objects = every_row[:INLINE_ROWS_SHOWN]
+    readable = readable_fields(model)
+    opts = model._meta
+    may_view = inline.has_view_permission(request, parent)
+    rows = []
+    for obj in objects:
+        cells = [readonly_cell(request, inline, obj, name, readable) for name in names]
+        url = None
+        if may_view:
+            try:
+                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            except NoReverseMatch:
+                url = None
+        rows.append({"cells": cells, "url": url})
+    all_url = None
+    if rows_total > len(objects):
+        try:
+            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            all_url = f"{changelist}?{formset.fk.name}__id__exact={parent.pk}"
+        except NoReverseMatch:
+            all_url = None
+    return {
+        "headers": [
+            {"name": name, "label": label_for_field(name, model, inline), "figure": is_figure(readable.get(name))}
+            for name in names
+        ],
+        "rows": rows,
+        "total": rows_total,
+        "all_url": all_url,
+        "empty_text": inline.get_empty_text(),
+    }
+
+
+def readonly_cell(request, inline, obj, name, readable):
+    empty = inline.get_empty_value_display()
+    if name in readable:
+        value = readable_value(obj, readable[name])
+        return empty if value is None else value
+    try:
+        field, attr, value = lookup_field(name, obj, inline)
+    except (AttributeError, ValueError, ObjectDoesNotExist):
+        return empty
+    if field is None:
+        return display_for_value(value, empty, getattr(attr, "boolean", False))
+    if field.is_relation:
+        if value is None or not related_in_scope(request, value):
+            return empty
+        return str(value)
+    if isinstance(field, models.TextField) and value:
+        return Truncator(value).words(12)
+    return display_for_field(value, field, empty)
 
 
 class AccentInsensitiveSearchMixin:
@@ -156,9 +397,34 @@ class RegistryFormsMixin:
     """
 
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # For an inline: the fields of a viewer's compact table (default: the inline's fields), and what its
+    # empty table says instead.
+    table_fields = None
+    empty_text = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One readable column per figure, JSON or URL field: ``views_shown`` shows ``views``.
+        self.readable = readable_fields(self.model)
+        for name, field in self.readable.items():
+            setattr(self, shown_name(name), shown_column(field, self.get_empty_value_display()))
+
+    def get_empty_text(self):
+        if self.empty_text:
+            return self.empty_text
+        return _("No %(items)s recorded yet.") % {"items": self.model._meta.verbose_name_plural}
 
     def get_queryset(self, request):
         return scope_queryset(request, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return tuple(shown_name(name) if name in self.readable else name for name in readonly)
+
+    def readonly_readable(self, request, obj=None):
+        """The readable fields this user sees read-only on ``obj``'s page even when they may edit it."""
+        readonly = {original_name(name) for name in self.get_readonly_fields(request, obj)}
+        return readonly & set(self.readable)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         return self._scoped(request, super().formfield_for_foreignkey(db_field, request, **kwargs))
@@ -186,7 +452,8 @@ class RegistryFormsMixin:
         return exclude
 
     def get_fields(self, request, obj=None):
-        fields = super().get_fields(request, obj)
+        fields = substituted(super().get_fields(request, obj), self.readonly_readable(request, obj))
+        fields = list(dict.fromkeys(fields))  # Django's default adds the read-only ones after the form's
         return without_internal(fields, self.hidden_fields(request, obj)) if hides_internal_fields(request) else fields
 
     def get_fieldsets(self, request, obj=None):
@@ -249,10 +516,50 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
     readonly_fields = TIMESTAMPS
     list_per_page = 50
     change_list_template = "admin/registry/change_list.html"
+    # Reverse relations that the change page lists (in a read-only field): masked to the viewer's scope.
+    scoped_relations = ()
 
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
-        return (*readonly, "inference_list") if has_inferences(self.model) else readonly
+        if has_inferences(self.model):
+            readonly = (*readonly, "inference_list")
+        if not self.is_editable(request, obj):
+            # Pages that show a record without Django's "view only" handling (simple-history's) need them named.
+            readonly = (*readonly, *(shown_name(name) for name in self.readable if shown_name(name) not in readonly))
+        return readonly
+
+    def is_editable(self, request, obj=None):
+        return self.has_change_permission(request, obj) if obj is not None else self.has_add_permission(request)
+
+    def get_list_display(self, request):
+        return substituted(super().get_list_display(request), set(self.readable))
+
+    def get_list_filter(self, request):
+        # Every related-values filter offers only the rows the user may see.
+        return [
+            (spec[0], ScopedRelatedOnlyFieldListFilter)
+            if isinstance(spec, (list, tuple)) and spec[1] is admin.RelatedOnlyFieldListFilter
+            else spec
+            for spec in super().get_list_filter(request)
+        ]
+
+    def get_changelist(self, request, **kwargs):
+        return RegistryChangeList
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        """Viewers get each inline as a compact read-only table; editors get tables that say when they are empty."""
+        inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
+        editable = self.is_editable(request, obj)
+        for inline_admin_formset in inline_admin_formsets:
+            inline = inline_admin_formset.opts
+            if not isinstance(inline, RegistryFormsMixin):
+                continue
+            if not editable and obj is not None:
+                inline.template = READONLY_INLINE_TEMPLATE
+                inline_admin_formset.readonly_table = readonly_table(request, inline, inline_admin_formset.formset, obj)
+            elif isinstance(inline, admin.TabularInline):
+                inline.template = TABULAR_INLINE_TEMPLATE
+        return inline_admin_formsets
 
     def get_sections(self, request, obj=None):
         """Fieldsets shown after the model's own, as ``(title, options)``; their fields leave the other fieldsets.
@@ -354,7 +661,11 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         if request.method == "POST":
             # Lock before reading: the stale-form check and the save cannot interleave with another write.
             lock_row(self.model, **{from_field or "pk": object_id})
-        return super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and not self.is_editable(request, obj):
+            # Only on a page that cannot save: an editor's form must keep every link it did not touch.
+            mask_out_of_scope(request, obj, self.scoped_relations)
+        return obj
 
     def is_versioned(self, request, obj):
         return obj is not None and self.has_change_permission(request, obj)
@@ -363,6 +674,9 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         sections = self.get_sections(request, obj)
         moved = {*INFERENCE_FIELDS, *flatten_fieldsets(sections)}
         fieldsets = [*without_fields(super().get_fieldsets(request, obj), moved), *sections]
+        # What is shown read-only is shown readably: everything on a viewer's page.
+        readable = set(self.readable) if not self.is_editable(request, obj) else self.readonly_readable(request, obj)
+        fieldsets = substituted_fieldsets(fieldsets, readable)
         if not self.is_versioned(request, obj) or VERSION_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
@@ -372,12 +686,21 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         if "fields" not in kwargs:
             kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
         if kwargs["fields"]:
-            # Declared below on the form, not a model field the form factory could find.
-            kwargs["fields"] = [name for name in kwargs["fields"] if name != VERSION_FIELD]
+            # The version is declared below on the form and the readable columns are shown, not edited:
+            # neither is a model field the form factory could find.
+            kwargs["fields"] = [
+                name for name in kwargs["fields"] if name != VERSION_FIELD and not name.endswith(SHOWN_SUFFIX)
+            ]
         marks = inferred_help_texts(self.model, getattr(obj, "inferences", None) or {})
-        if marks:
-            # Meta.help_texts marks read-only fields; marked_form() marks the fields a form declares itself.
-            kwargs.setdefault("help_texts", marks)
+        # Meta.help_texts marks read-only fields (a readable column shows its field's help text and mark);
+        # marked_form() marks the fields a form declares itself.
+        help_texts = {
+            **{shown_name(name): field.help_text for name, field in self.readable.items() if field.help_text},
+            **marks,
+            **{shown_name(name): text for name, text in marks.items() if name in self.readable},
+        }
+        if help_texts:
+            kwargs.setdefault("help_texts", help_texts)
         form = super().get_form(request, obj, **kwargs)
         if marks:
             form = marked_form(form, marks)

@@ -16,6 +16,7 @@ from kolregistry.admin import (
     RegistryFormsMixin,
 )
 from kolregistry.dates import stated_date
+from kolregistry.names import country_name
 
 from .choices import MouStatus, Platform
 from .models import (
@@ -130,6 +131,7 @@ class ChannelInline(RegistryFormsMixin, admin.TabularInline):
     readonly_fields = ("followers",)
     extra = 0
     show_change_link = True
+    empty_text = _("No channels recorded yet.")
 
 
 class PartnerRosterInline(RegistryFormsMixin, admin.TabularInline):
@@ -140,6 +142,7 @@ class PartnerRosterInline(RegistryFormsMixin, admin.TabularInline):
     autocomplete_fields = ("channel",)
     extra = 0
     show_change_link = True
+    empty_text = _("No channels on this company's roster yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("channel")
@@ -153,30 +156,24 @@ class ChannelRosterInline(RegistryFormsMixin, admin.TabularInline):
     autocomplete_fields = ("partner",)
     extra = 0
     show_change_link = True
+    empty_text = _("No partner company has managed this channel yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
 
 
 class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
-    """Dated audience snapshots of a channel."""
+    """Dated audience snapshots of a channel.
+
+    The figures and their source fit one row at 1366 px; how the date was stated and what the figure
+    is about are on the snapshot's own page.
+    """
 
     model = ChannelMetric
-    fields = (
-        "measured_on",
-        "measured_on_approximate",
-        "measured_on_as_stated",
-        "subject",
-        "followers",
-        "likes",
-        "views",
-        "comments",
-        "approximate",
-        "source_url",
-        "source_note",
-    )
+    fields = ("measured_on", "followers", "likes", "views", "comments", "approximate", "source_url", "source_note")
     extra = 0
     show_change_link = True
+    empty_text = _("No metric snapshots recorded yet.")
 
 
 class MouPeopleInline(RegistryFormsMixin, admin.TabularInline):
@@ -187,6 +184,7 @@ class MouPeopleInline(RegistryFormsMixin, admin.TabularInline):
     autocomplete_fields = ("person",)
     extra = 0
     show_change_link = True
+    empty_text = _("No signatories or contact persons recorded yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
@@ -200,6 +198,7 @@ class PersonMousInline(RegistryFormsMixin, admin.TabularInline):
     autocomplete_fields = ("mou",)
     extra = 0
     show_change_link = True
+    empty_text = _("Not named in any MOU yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("mou")
@@ -209,7 +208,8 @@ class PersonMousInline(RegistryFormsMixin, admin.TabularInline):
 class AgencyAdmin(RegistryAdmin):
     """Agencies and their tree (ministry, department, center)."""
 
-    list_display = ("name", "acronym", "name_vi", "kind", "parent", "province")
+    # The province and website are on the change page: the list fits 1366 px.
+    list_display = ("name", "name_vi", "acronym", "kind", "parent")
     list_filter = ("kind", "province")
     list_select_related = ("parent",)
     search_fields = ("search_text",)
@@ -222,7 +222,7 @@ class AgencyAdmin(RegistryAdmin):
 class PartnerCompanyAdmin(RegistryAdmin):
     """Partner companies with their roster of channels."""
 
-    list_display = ("short_name", "legal_name", "name_vi", "kind", "tax_code", "roster_today", "website")
+    list_display = ("short_name", "legal_name", "kind", "tax_code", "roster_today")
     list_filter = ("kind",)
     # Explicit because the count annotation's GROUP BY drops Meta.ordering (autocomplete pages need an order).
     ordering = ("short_name",)
@@ -247,7 +247,7 @@ class PartnerCompanyAdmin(RegistryAdmin):
 class KolAdmin(RegistryAdmin):
     """KOLs with their channels; search also matches their channels' names and handles."""
 
-    list_display = ("name", "name_en", "kind", "nationality", "channel_count")
+    list_display = ("name", "name_en", "kind", "nationality_name", "channel_count")
     list_filter = ("kind", NationalityFilter)
     ordering = ("name",)
     search_fields = ("search_text",)
@@ -258,6 +258,10 @@ class KolAdmin(RegistryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(channel_total=Count("channels"))
 
+    @admin.display(description=_("nationality"), ordering="nationality")
+    def nationality_name(self, obj):
+        return country_name(obj.nationality) if obj.nationality else None
+
     @admin.display(description=_("channels"), ordering="channel_total")
     def channel_count(self, obj):
         return obj.channel_total
@@ -267,16 +271,8 @@ class KolAdmin(RegistryAdmin):
 class ChannelAdmin(RegistryAdmin):
     """Channels with their owner, latest follower count, metrics and roster history."""
 
-    list_display = (
-        "name",
-        "platform",
-        "handle",
-        "owner",
-        "managed_by_today",
-        "followers",
-        "followers_on",
-        "language",
-    )
+    # The name falls back to the handle; handle and language are on the change page.
+    list_display = ("name", "platform", "owner", "managed_by_today", "followers", "followers_on")
     list_filter = ("platform", ManagedByPartnerFilter, LanguageFilter)
     list_select_related = ("kol", "agency")
     search_fields = ("search_text",)
@@ -286,7 +282,10 @@ class ChannelAdmin(RegistryAdmin):
     inlines = (ChannelMetricInline, ChannelRosterInline)
 
     def get_queryset(self, request):
-        active = RosterMembership.objects.active_on(timezone.localdate()).select_related("partner")
+        # A partner user sees its own management only: another company's name is out of its scope.
+        active = scope_queryset(request, RosterMembership.objects.active_on(timezone.localdate())).select_related(
+            "partner"
+        )
         return (
             super()
             .get_queryset(request)
@@ -310,7 +309,8 @@ class ChannelAdmin(RegistryAdmin):
 class ChannelMetricAdmin(RegistryAdmin):
     """Dated audience snapshots; conflicting figures stand side by side."""
 
-    list_display = ("channel", "measured", "subject", "followers", "likes", "views", "comments", "approximate")
+    # Approximate figures are marked "≈" in their cells rather than in a column of their own.
+    list_display = ("channel", "measured", "subject", "followers", "likes", "views", "comments")
     list_filter = ("channel__platform", ChannelManagedByPartnerFilter, "approximate")
     list_select_related = ("channel",)
     search_fields = ("channel__search_text",)
@@ -347,12 +347,11 @@ class RosterMembershipAdmin(RegistryAdmin):
 class MouAdmin(RegistryAdmin):
     """MOUs with their derived status, signed PDF and the KOLs and channels they name."""
 
+    # What one decides with; the reference number and signing date are on the change page.
     list_display = (
         "title",
-        "reference",
-        "agency",
         "partner",
-        "signed_on",
+        "agency_short",
         "starts_on",
         "ends_on",
         "status",
@@ -376,6 +375,7 @@ class MouAdmin(RegistryAdmin):
     )
     autocomplete_fields = ("agency", "partner", "renews", "kols", "channels")
     readonly_fields = ("status", "campaign_list", *TIMESTAMPS)
+    scoped_relations = ("campaigns",)
     inlines = (MouPeopleInline,)
     fieldsets = (
         (None, {"fields": ("reference", "title", "agency", "partner", "renews")}),
@@ -396,6 +396,10 @@ class MouAdmin(RegistryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_status().annotate(campaign_total=Count("campaigns"))
+
+    @admin.display(description=_("agency"), ordering="agency__name")
+    def agency_short(self, obj):
+        return obj.agency.acronym or obj.agency.name
 
     @admin.display(description=_("status"), ordering="status_code")
     def status(self, obj):

@@ -323,3 +323,94 @@ def test_report_list_shows_an_approximate_date_as_the_source_words_it(admin_clie
 
     assert "≈ 4 Sep 2021 (“after 3 days”)" in response.text
     assert "Sep 2021" in response.text.replace("≈ 4 Sep 2021", "")
+
+
+# Layout at 1366x768 (issue 10): formatted figures, labels instead of JSON, viewers' tables, scoped related rows.
+
+
+def partner_viewer(client, partner):
+    """``client`` signed in as a partner user of ``partner``: view permissions, no change ones."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import PartnerAccount
+    from accounts.roles import PARTNER_USERS
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=f"viewer.{partner.slug}", is_staff=True)
+    user.groups.add(Group.objects.get(name=PARTNER_USERS))
+    PartnerAccount.objects.create(user=user, partner=partner)
+    client.force_login(user)
+    return client
+
+
+def change_url(model, pk):
+    return reverse(f"admin:campaigns_{model}_change", args=[pk])
+
+
+def test_report_list_shows_every_figure_grouped(admin_client):
+    from tests.factories import CampaignReportFactory
+
+    CampaignReportFactory(views=253_000_000, likes=13_000_000, shares=553_000, videos=45_304)
+    english = admin_client.get(changelist_url("campaignreport")).content.decode()
+    vietnamese = admin_client.get(changelist_url("campaignreport"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    for header in ("column-videos", "column-views", "column-likes", "column-comments", "column-shares"):
+        assert header in english
+    assert "253,000,000" in english and "13,000,000" in english and "45,304" in english
+    assert "253.000.000" in vietnamese and "553.000" in vietnamese
+    assert "253000000" not in english + vietnamese
+
+
+def test_viewer_pages_show_platform_labels_not_json(client):
+    from tests.factories import CampaignReportFactory, PartnerCompanyFactory
+
+    partner = PartnerCompanyFactory()
+    campaign = CampaignFactory(platforms=[Platform.FACEBOOK, Platform.INSTAGRAM, Platform.TIKTOK])
+    campaign.partners.add(partner)
+    report = CampaignReportFactory(campaign=campaign, platforms=[Platform.FACEBOOK, Platform.INSTAGRAM])
+    partner_viewer(client, partner)
+    campaign_page = client.get(change_url("campaign", campaign.pk)).content.decode()
+    report_page = client.get(change_url("campaignreport", report.pk)).content.decode()
+    assert "Facebook, Instagram, TikTok" in campaign_page
+    assert "Facebook + Instagram (combined)" in report_page
+    assert '["facebook"' not in campaign_page + report_page
+
+
+def test_viewer_gets_one_compact_table_of_reports(client):
+    from tests.factories import CampaignReportFactory, PartnerCompanyFactory
+
+    partner = PartnerCompanyFactory()
+    campaign = CampaignFactory()
+    campaign.partners.add(partner)
+    CampaignReportFactory.create_batch(5, campaign=campaign, views=800_000_000)
+    content = partner_viewer(client, partner).get(change_url("campaign", campaign.pk)).content.decode()
+    assert 'class="inline-group readonly-inline"' in content
+    assert content.count("800,000,000") == 5
+    assert "reports-TOTAL_FORMS" not in content and "inline-related" not in content
+    assert "No channels assigned to this campaign yet." in content
+
+
+def test_staff_edit_reports_in_one_table(admin_client):
+    from tests.factories import CampaignReportFactory
+
+    campaign = CampaignFactory()
+    CampaignReportFactory(campaign=campaign)
+    content = admin_client.get(change_url("campaign", campaign.pk)).content.decode()
+    assert 'data-inline-type="tabular"' in content and 'data-inline-type="stacked"' not in content
+    assert 'name="reports-0-views"' in content
+    assert "No channels assigned to this campaign yet." in content
+
+
+def test_viewer_sees_no_other_partner_of_a_shared_campaign(client):
+    from tests.factories import MouFactory, PartnerCompanyFactory
+
+    own = PartnerCompanyFactory(short_name="Own Network")
+    rival = PartnerCompanyFactory(short_name="Rival Network")
+    campaign = CampaignFactory(mou=MouFactory(partner=rival, title="Rival MOU"))
+    campaign.partners.add(own, rival)
+    partner_viewer(client, own)
+    page = client.get(change_url("campaign", campaign.pk)).content.decode()
+    listing = client.get(changelist_url("campaign")).content.decode()
+    assert "Own Network" in page and "Own Network" in listing
+    for hidden in ("Rival Network", "Rival MOU"):
+        assert hidden not in page
+        assert hidden not in listing  # the partners column and the partners filter alike

@@ -1,6 +1,7 @@
 """The partners admin: changelist query bounds, accent-insensitive search, filters, inlines and validation."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -554,3 +555,119 @@ def test_mou_history_is_viewable_in_the_admin(admin_client):
 
     assert response.status_code == 200
     assert response.context["page_obj"].paginator.count == 2
+
+
+# Layout at 1366x768 (issue 10): formatted figures and dates, readable read-only pages, scoped related rows.
+
+
+def partner_viewer(client, partner):
+    """``client`` signed in as a partner user of ``partner``: view permissions, no change ones."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import PartnerAccount
+    from accounts.roles import PARTNER_USERS
+    from tests.factories import UserFactory
+
+    user = UserFactory(username=f"viewer.{partner.slug}", is_staff=True)
+    user.groups.add(Group.objects.get(name=PARTNER_USERS))
+    PartnerAccount.objects.create(user=user, partner=partner)
+    client.force_login(user)
+    return client
+
+
+def change_url(model, pk):
+    return reverse(f"admin:partners_{model}_change", args=[pk])
+
+
+def test_changelist_figures_are_grouped_for_the_language(admin_client):
+    ChannelMetricFactory(followers=253_000_000, approximate=True)
+    english = admin_client.get(changelist_url("channelmetric")).content.decode()
+    vietnamese = admin_client.get(changelist_url("channelmetric"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "≈ 253,000,000" in english
+    assert "≈ 253.000.000" in vietnamese
+    assert "253000000" not in english + vietnamese
+
+
+def test_dates_are_short_in_both_languages(admin_client):
+    mou = MouFactory(ends_on=datetime.date(2027, 12, 31))
+    english = admin_client.get(changelist_url("mou")).content.decode()
+    vietnamese = admin_client.get(change_url("mou", mou.pk), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "31 Dec 2027" in english
+    # The record's timestamps too: numeric, never "Ngày 01 tháng 1 năm 2024".
+    created = timezone.localtime(mou.created_at)
+    assert created.strftime("%H:%M %d/%m/%Y") in vietnamese
+    assert re.search(r"tháng \d+ năm \d{4}", vietnamese) is None
+
+
+def test_staff_read_only_figure_is_grouped(admin_client):
+    channel = ChannelFactory()
+    ChannelMetricFactory(channel=channel, followers=354_000)
+    page = admin_client.get(change_url("channel", channel.pk)).content.decode()
+    assert "354,000" in page
+    assert "354000" not in page.replace('value="354000"', "")
+
+
+def test_empty_inlines_say_what_is_missing(admin_client, client):
+    channel = ChannelFactory()
+    page = admin_client.get(change_url("channel", channel.pk)).content.decode()
+    assert "No metric snapshots recorded yet." in page
+    assert "No partner company has managed this channel yet." in page
+    mou = MouFactory()
+    mou.channels.add(channel)
+    viewer_page = partner_viewer(client, mou.partner).get(change_url("channel", channel.pk)).content.decode()
+    assert "No metric snapshots recorded yet." in viewer_page
+
+
+def test_viewer_gets_a_compact_read_only_table_of_metrics(client):
+    membership = RosterMembershipFactory()
+    ChannelMetricFactory(channel=membership.channel, followers=1_500_000, likes=20_000)
+    page = partner_viewer(client, membership.partner).get(change_url("channel", membership.channel_id))
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="inline-group readonly-inline"' in content
+    assert "1,500,000" in content and "20,000" in content
+    # No edit form for the rows: no management form, no inputs named after the inline's fields.
+    assert "metrics-TOTAL_FORMS" not in content
+    assert 'name="metrics-0-followers"' not in content
+
+
+def test_viewer_page_hides_related_rows_out_of_scope(client):
+    own = PartnerCompanyFactory(short_name="Own Network")
+    parent = AgencyFactory(name="Hidden Parent Ministry")
+    agency = AgencyFactory(name="Visible Department", parent=parent)
+    mou = MouFactory(partner=own, agency=agency, renews=MouFactory(title="Rival renewal MOU"))
+    partner_viewer(client, own)
+
+    agency_page = client.get(change_url("agency", agency.pk)).content.decode()
+    mou_page = client.get(change_url("mou", mou.pk)).content.decode()
+    agency_list = client.get(changelist_url("agency")).content.decode()
+
+    assert "Visible Department" in agency_page
+    assert "Hidden Parent Ministry" not in agency_page + agency_list
+    assert "Rival renewal MOU" not in mou_page
+
+
+def test_channel_list_names_no_other_partner_managing_it(client):
+    own = PartnerCompanyFactory(short_name="Own Network")
+    membership = RosterMembershipFactory(partner=PartnerCompanyFactory(short_name="Rival Network"))
+    MouFactory(partner=own).channels.add(membership.channel)
+    content = partner_viewer(client, own).get(changelist_url("channel")).content.decode()
+    assert membership.channel.display_name in content
+    assert "Rival Network" not in content
+
+
+def test_staff_still_see_every_related_row(admin_client):
+    parent = AgencyFactory(name="Parent Ministry")
+    agency = AgencyFactory(parent=parent)
+    assert "Parent Ministry" in admin_client.get(change_url("agency", agency.pk)).content.decode()
+    assert "Parent Ministry" in admin_client.get(changelist_url("agency")).content.decode()
+
+
+def test_viewer_table_is_bounded_and_hides_internal_notes(client):
+    membership = RosterMembershipFactory(notes="Internal remark of the ministry")
+    ChannelMetricFactory.create_batch(25, channel=membership.channel, followers=7_777)
+    content = partner_viewer(client, membership.partner).get(change_url("channel", membership.channel_id))
+    content = content.content.decode()
+    assert content.count('<td><span class="figure">7,777</span></td>') == 20
+    assert f"?channel__id__exact={membership.channel_id}" in content and "All 25 rows" in content
+    assert "Internal remark of the ministry" not in content

@@ -495,7 +495,9 @@ def test_admin_mou_form_refuses_invalid_partial_dates(admin_client, value):
     [("vi", ["05/2024", "17/05/2024", "2027"]), ("en", ["May 2024", "17 May 2024", "2027"])],
 )
 def test_admin_mou_changelist_shows_dates_as_stated(admin_client, language, shown):
-    MouFactory(signed_on=P("2024-05-17"), starts_on=P("2024-05"), ends_on=P("2027"))
+    # The list shows the period (the signing date is on the change page): one MOU per precision.
+    MouFactory(starts_on=P("2024-05"), ends_on=P("2027"))
+    MouFactory(starts_on=P("2024-05-17"), ends_on=P("2027-12-31"))
 
     response = admin_client.get(reverse("admin:partners_mou_changelist"), HTTP_ACCEPT_LANGUAGE=language)
 
