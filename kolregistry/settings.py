@@ -150,6 +150,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The registry's own stylesheets, beside those of the apps.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
