@@ -6,10 +6,12 @@ inlined in the SVG (the CSP allows inline styles). Numbers and dates are formatt
 
 from xml.etree import ElementTree
 
-from django.utils import formats, numberformat
+from django.utils import formats
 from django.utils.safestring import mark_safe
 from pygal import DateLine, HorizontalBar
 from pygal.style import Style
+
+from kolregistry.figures import figure
 
 FONT = '"Segoe UI", system-ui, Roboto, "Helvetica Neue", Arial, sans-serif'
 STYLE = Style(
@@ -38,23 +40,6 @@ COMMON = {
     "explicit_size": False,
     "margin": 10,
 }
-
-
-def figure(value):
-    """253,000,000 in English, 253.000.000 in Vietnamese: always grouped by thousands.
-
-    Django's Vietnamese formats set no NUMBER_GROUPING (0: never group), so the group size is 3 where the
-    locale gives none; the separators are the locale's.
-    """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # chart axes pass floats; a count has no decimals
-    return numberformat.format(
-        value,
-        formats.get_format("DECIMAL_SEPARATOR"),
-        grouping=formats.get_format("NUMBER_GROUPING") or 3,
-        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
 
 
 def short_date(day):

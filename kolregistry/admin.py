@@ -23,7 +23,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,7 @@ from kolregistry.access import (
     scope_related,
 )
 from kolregistry.concurrency import last_change_text, lock_row, version_of
+from kolregistry.figures import figure
 from kolregistry.models import InferencesField, field_label, inferable_fields
 from kolregistry.names import country_name, language_name
 from kolregistry.text import fold
@@ -70,11 +71,6 @@ INLINE_ROWS_SHOWN = 20
 
 READONLY_INLINE_TEMPLATE = "admin/registry/edit_inline/readonly_table.html"
 TABULAR_INLINE_TEMPLATE = "admin/registry/edit_inline/tabular.html"
-
-
-def figure(value, decimal_places=None):
-    """A number for people in the active language: 253.000.000 in Vietnamese, 253,000,000 in English."""
-    return formats.number_format(value, decimal_places, force_grouping=True)
 
 
 def short_url(url):

@@ -7,6 +7,30 @@ from django.db import connection
 from django.http import QueryDict
 
 
+def role_user(group, partner=None, **extra):
+    """A staff user in the role ``group`` (accounts.roles), working for ``partner`` when given."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import PartnerAccount
+    from accounts.roles import ensure_roles
+    from tests.factories import UserFactory
+
+    ensure_roles()  # a transactional test starts without the migration's groups
+    user = UserFactory(is_staff=True, **extra)
+    user.groups.add(Group.objects.get(name=group))
+    if partner is not None:
+        PartnerAccount.objects.create(user=user, partner=partner)
+    return user
+
+
+def partner_client(client, partner):
+    """``client`` signed in as a user of ``partner``: the partner role views, it changes nothing."""
+    from accounts.roles import PARTNER_USERS
+
+    client.force_login(role_user(PARTNER_USERS, partner))
+    return client
+
+
 def results(response):
     """The rows of a successful list response."""
     assert response.status_code == 200, response.content

@@ -8,8 +8,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from kolregistry.dates import stated_date
-
-from ..charts import figure as format_figure
+from kolregistry.figures import figure as format_figure
 
 register = template.Library()
 

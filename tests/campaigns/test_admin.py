@@ -19,7 +19,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
-from tests.helpers import assert_changelist_shows, listed
+from tests.helpers import assert_changelist_shows, listed, partner_client
 
 pytestmark = pytest.mark.django_db
 
@@ -328,21 +328,6 @@ def test_report_list_shows_an_approximate_date_as_the_source_words_it(admin_clie
 # Layout at 1366x768 (issue 10): formatted figures, labels instead of JSON, viewers' tables, scoped related rows.
 
 
-def partner_viewer(client, partner):
-    """``client`` signed in as a partner user of ``partner``: view permissions, no change ones."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import PartnerAccount
-    from accounts.roles import PARTNER_USERS
-    from tests.factories import UserFactory
-
-    user = UserFactory(username=f"viewer.{partner.slug}", is_staff=True)
-    user.groups.add(Group.objects.get(name=PARTNER_USERS))
-    PartnerAccount.objects.create(user=user, partner=partner)
-    client.force_login(user)
-    return client
-
-
 def change_url(model, pk):
     return reverse(f"admin:campaigns_{model}_change", args=[pk])
 
@@ -367,7 +352,7 @@ def test_viewer_pages_show_platform_labels_not_json(client):
     campaign = CampaignFactory(platforms=[Platform.FACEBOOK, Platform.INSTAGRAM, Platform.TIKTOK])
     campaign.partners.add(partner)
     report = CampaignReportFactory(campaign=campaign, platforms=[Platform.FACEBOOK, Platform.INSTAGRAM])
-    partner_viewer(client, partner)
+    partner_client(client, partner)
     campaign_page = client.get(change_url("campaign", campaign.pk)).content.decode()
     report_page = client.get(change_url("campaignreport", report.pk)).content.decode()
     assert "Facebook, Instagram, TikTok" in campaign_page
@@ -382,7 +367,7 @@ def test_viewer_gets_one_compact_table_of_reports(client):
     campaign = CampaignFactory()
     campaign.partners.add(partner)
     CampaignReportFactory.create_batch(5, campaign=campaign, views=800_000_000)
-    content = partner_viewer(client, partner).get(change_url("campaign", campaign.pk)).content.decode()
+    content = partner_client(client, partner).get(change_url("campaign", campaign.pk)).content.decode()
     assert 'class="inline-group readonly-inline"' in content
     assert content.count("800,000,000") == 5
     assert "reports-TOTAL_FORMS" not in content and "inline-related" not in content
@@ -407,7 +392,7 @@ def test_viewer_sees_no_other_partner_of_a_shared_campaign(client):
     rival = PartnerCompanyFactory(short_name="Rival Network")
     campaign = CampaignFactory(mou=MouFactory(partner=rival, title="Rival MOU"))
     campaign.partners.add(own, rival)
-    partner_viewer(client, own)
+    partner_client(client, own)
     page = client.get(change_url("campaign", campaign.pk)).content.decode()
     listing = client.get(changelist_url("campaign")).content.decode()
     assert "Own Network" in page and "Own Network" in listing

@@ -3,11 +3,9 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import PartnerAccount
-from accounts.roles import MINISTRY_STAFF, PARTNER_USERS, ensure_roles
+from accounts.roles import MINISTRY_STAFF
 from partners.choices import MouStatus, Platform
 from tests.factories import (
     AssignmentFactory,
@@ -19,19 +17,10 @@ from tests.factories import (
     MouFactory,
     PartnerCompanyFactory,
     RosterMembershipFactory,
-    UserFactory,
 )
+from tests.helpers import partner_client, role_user
 
 pytestmark = pytest.mark.django_db
-
-
-def user_in(group, partner=None):
-    ensure_roles()
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=group))
-    if partner is not None:
-        PartnerAccount.objects.create(user=user, partner=partner)
-    return user
 
 
 def days_from_today(days):
@@ -40,7 +29,7 @@ def days_from_today(days):
 
 @pytest.fixture
 def ministry(client):
-    client.force_login(user_in(MINISTRY_STAFF))
+    client.force_login(role_user(MINISTRY_STAFF))
     return client
 
 
@@ -64,11 +53,6 @@ def two_partners(db):
         setattr(w, f"campaign_{name}", campaign)
     ChannelMetricFactory(channel=w.channel_v, followers=1_234_567, measured_on=datetime.date(2025, 3, 1))
     return w
-
-
-def partner_client(client, partner):
-    client.force_login(user_in(PARTNER_USERS, partner))
-    return client
 
 
 def test_the_staff_dashboard_lists_mous_ending_within_six_months_and_those_without_an_end(ministry):

@@ -22,7 +22,7 @@ from tests.factories import (
     PersonFactory,
     RosterMembershipFactory,
 )
-from tests.helpers import assert_changelist_shows, listed
+from tests.helpers import assert_changelist_shows, listed, partner_client
 
 pytestmark = pytest.mark.django_db
 
@@ -560,21 +560,6 @@ def test_mou_history_is_viewable_in_the_admin(admin_client):
 # Layout at 1366x768 (issue 10): formatted figures and dates, readable read-only pages, scoped related rows.
 
 
-def partner_viewer(client, partner):
-    """``client`` signed in as a partner user of ``partner``: view permissions, no change ones."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import PartnerAccount
-    from accounts.roles import PARTNER_USERS
-    from tests.factories import UserFactory
-
-    user = UserFactory(username=f"viewer.{partner.slug}", is_staff=True)
-    user.groups.add(Group.objects.get(name=PARTNER_USERS))
-    PartnerAccount.objects.create(user=user, partner=partner)
-    client.force_login(user)
-    return client
-
-
 def change_url(model, pk):
     return reverse(f"admin:partners_{model}_change", args=[pk])
 
@@ -614,14 +599,14 @@ def test_empty_inlines_say_what_is_missing(admin_client, client):
     assert "No partner company has managed this channel yet." in page
     mou = MouFactory()
     mou.channels.add(channel)
-    viewer_page = partner_viewer(client, mou.partner).get(change_url("channel", channel.pk)).content.decode()
+    viewer_page = partner_client(client, mou.partner).get(change_url("channel", channel.pk)).content.decode()
     assert "No metric snapshots recorded yet." in viewer_page
 
 
 def test_viewer_gets_a_compact_read_only_table_of_metrics(client):
     membership = RosterMembershipFactory()
     ChannelMetricFactory(channel=membership.channel, followers=1_500_000, likes=20_000)
-    page = partner_viewer(client, membership.partner).get(change_url("channel", membership.channel_id))
+    page = partner_client(client, membership.partner).get(change_url("channel", membership.channel_id))
     content = page.content.decode()
     assert page.status_code == 200
     assert 'class="inline-group readonly-inline"' in content
@@ -636,7 +621,7 @@ def test_viewer_page_hides_related_rows_out_of_scope(client):
     parent = AgencyFactory(name="Hidden Parent Ministry")
     agency = AgencyFactory(name="Visible Department", parent=parent)
     mou = MouFactory(partner=own, agency=agency, renews=MouFactory(title="Rival renewal MOU"))
-    partner_viewer(client, own)
+    partner_client(client, own)
 
     agency_page = client.get(change_url("agency", agency.pk)).content.decode()
     mou_page = client.get(change_url("mou", mou.pk)).content.decode()
@@ -651,7 +636,7 @@ def test_channel_list_names_no_other_partner_managing_it(client):
     own = PartnerCompanyFactory(short_name="Own Network")
     membership = RosterMembershipFactory(partner=PartnerCompanyFactory(short_name="Rival Network"))
     MouFactory(partner=own).channels.add(membership.channel)
-    content = partner_viewer(client, own).get(changelist_url("channel")).content.decode()
+    content = partner_client(client, own).get(changelist_url("channel")).content.decode()
     assert membership.channel.display_name in content
     assert "Rival Network" not in content
 
@@ -666,7 +651,7 @@ def test_staff_still_see_every_related_row(admin_client):
 def test_viewer_table_is_bounded_and_hides_internal_notes(client):
     membership = RosterMembershipFactory(notes="Internal remark of the ministry")
     ChannelMetricFactory.create_batch(25, channel=membership.channel, followers=7_777)
-    content = partner_viewer(client, membership.partner).get(change_url("channel", membership.channel_id))
+    content = partner_client(client, membership.partner).get(change_url("channel", membership.channel_id))
     content = content.content.decode()
     assert content.count('<td><span class="figure">7,777</span></td>') == 20
     assert f"?channel__id__exact={membership.channel_id}" in content and "All 25 rows" in content
