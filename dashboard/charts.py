@@ -65,21 +65,26 @@ def reach_bars(campaigns, title):
     rows = [campaign for campaign in campaigns if campaign.top_views]
     if not rows:
         return None
+    # Bars start from a tenth of the smallest figure, so that the smallest bar is still drawn.
+    floor = max(min(campaign.top_views for campaign in rows) / 10, 1)
     chart = HorizontalBar(
         **COMMON,
         width=640,
         height=40 + 28 * len(rows),
         logarithmic=True,
+        zero=floor,
+        range=(floor, max(campaign.top_views for campaign in rows)),
         show_legend=False,
-        print_values=True,
         value_formatter=figure,
         title=title,
         show_y_labels=True,
-        show_x_labels=False,  # a logarithmic axis's labels say little; each bar prints its value
+        show_x_labels=False,  # a logarithmic axis's labels say little; each label carries its figure
+        truncate_label=-1,
     )
-    # HorizontalBar draws the first value at the bottom: reversed, the largest is on top.
+    # HorizontalBar draws the first value at the bottom: reversed, the largest is on top. The figure is in the
+    # label rather than printed on the bar, where a short bar would make it overlap the label.
     rows = list(reversed(rows))
-    chart.x_labels = [campaign.name_vi or campaign.name for campaign in rows]
+    chart.x_labels = [f"{campaign.name_vi or campaign.name}: {figure(campaign.top_views)}" for campaign in rows]
     chart.add("", [campaign.top_views for campaign in rows])
     return render(chart)
 

@@ -1,11 +1,11 @@
 """Admin for agencies, partner companies, KOLs, channels, roster memberships, MOUs and the people who sign them."""
 
 from django.contrib import admin
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kolregistry.access import scope_queryset
+from kolregistry.access import access_for, scope_queryset
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
@@ -256,7 +256,10 @@ class KolAdmin(RegistryAdmin):
     inlines = (ChannelInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(channel_total=Count("channels"))
+        # A partner counts only the channels it may see: the others' number is out of its scope too.
+        visible = scope_queryset(request, Channel.objects.all())
+        channels = Q() if access_for(request).everything else Q(channels__in=visible)
+        return super().get_queryset(request).annotate(channel_total=Count("channels", filter=channels))
 
     @admin.display(description=_("nationality"), ordering="nationality")
     def nationality_name(self, obj):

@@ -656,3 +656,15 @@ def test_viewer_table_is_bounded_and_hides_internal_notes(client):
     assert content.count('<td><span class="figure">7,777</span></td>') == 20
     assert f"?channel__id__exact={membership.channel_id}" in content and "All 25 rows" in content
     assert "Internal remark of the ministry" not in content
+
+
+def test_a_partner_counts_only_the_channels_of_a_kol_it_may_see(client, admin_client):
+    kol = KolFactory(name="Quang Linh")
+    own = RosterMembershipFactory(channel=ChannelFactory(kol=kol))
+    RosterMembershipFactory(channel=ChannelFactory(kol=kol))  # managed by another company
+
+    staff_row = listed(admin_client.get(changelist_url("kol")))
+    partner_row = listed(partner_client(client, own.partner).get(changelist_url("kol")))
+
+    assert [row.channel_total for row in staff_row] == [2]
+    assert [row.channel_total for row in partner_row] == [1]
