@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -34,6 +35,18 @@ def fresh_cache():
 def demo_data(db):
     """The demo data set built from the five source articles."""
     call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def demo_data_for_module(django_db_setup, django_db_blocker):
+    """The demo data set, loaded once for a whole module of read-only tests and rolled back after it.
+
+    Each test still runs in its own savepoint inside this transaction, so what a test writes is undone.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-pytestmark = pytest.mark.django_db
+# The facts are read, never written: the demo data is loaded once for the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data_for_module")]
 
 COPYRIGHT_MOU = "Vietnam Copyright Protection Center \u00d7 TikTok Vietnam MOU on cultural industries"
 QMG_FANPAGE = "QMG-Tin tuc Quang Ninh 24/7"
@@ -498,7 +499,7 @@ def the_one(client, path, where):
 
 
 @pytest.mark.parametrize("fact", FACTS, ids=lambda fact: fact.description)
-def test_fact_reads_back_through_the_api(demo_data, api, fact):
+def test_fact_reads_back_through_the_api(api, fact):
     path = fact.path
     if fact.lookup:
         path = path.replace("{id}", str(the_one(api, *fact.lookup)["id"]))
@@ -516,14 +517,14 @@ def test_fact_reads_back_through_the_api(demo_data, api, fact):
 @pytest.mark.parametrize(
     ("day", "in_force"), [("2024-02-01", False), ("2024-05-01", True), ("2026-01-01", True), ("2028-01-01", False)]
 )
-def test_schannel_mou_is_in_force_from_its_signing_month_to_the_end_of_2027(demo_data, api, day, in_force):
+def test_schannel_mou_is_in_force_from_its_signing_month_to_the_end_of_2027(api, day, in_force):
     titles = [mou["title"] for mou in results(api, f"/api/v1/mous/?active_on={day}")]
 
     assert any(title.startswith("SChannel KOL communication MOU") for title in titles) is in_force
 
 
 @pytest.mark.parametrize("platform", ["facebook", "instagram"])
-def test_the_combined_report_is_found_by_either_platform(demo_data, api, platform):
+def test_the_combined_report_is_found_by_either_platform(api, platform):
     reports = results(api, f"/api/v1/campaign-reports/?platform={platform}")
 
     assert [(r["campaign"]["slug"], r["platforms"]) for r in reports] == [
@@ -531,7 +532,7 @@ def test_the_combined_report_is_found_by_either_platform(demo_data, api, platfor
     ]
 
 
-def test_tran_hoang_is_found_and_linked_to_the_copyright_mou(demo_data, api):
+def test_tran_hoang_is_found_and_linked_to_the_copyright_mou(api):
     people = results(api, "/api/v1/people/?q=tran hoang")
     assert [person["name_en"] for person in people] == ["Tran Hoang"]
     mou = results(api, "/api/v1/mous/?partner=tiktok-vietnam")[0]
@@ -544,7 +545,7 @@ def test_tran_hoang_is_found_and_linked_to_the_copyright_mou(demo_data, api):
     ]
 
 
-def test_the_vitamin_user_sees_exactly_the_channels_of_vitamins_mou(demo_data):
+def test_the_vitamin_user_sees_exactly_the_channels_of_vitamins_mou():
     client = APIClient()
     client.force_authenticate(get_user_model().objects.get(username="vitamin.demo"))
 

@@ -2,7 +2,6 @@
 and figures that fit no field as stated facts."""
 
 import pytest
-from django.core.management import call_command
 
 from campaigns.models import Campaign, StatedFact
 from demo.facts import DEMO_MODELS, SOURCE_NOTE_CONTEST_ARTICLE, SOURCE_QMG_ARTICLE
@@ -10,13 +9,7 @@ from kolregistry.models import inferable_fields
 from partners.choices import KolKind
 from partners.models import Agency, Channel, Kol, Mou
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def loaded(monkeypatch):
-    monkeypatch.setenv("KOLREG_DEMO_PASSWORD", "demo-password-for-tests")
-    call_command("load_demo", verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_data_for_module")]
 
 
 def stored_inferences():
