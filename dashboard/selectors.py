@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport
-from kolregistry.access import partner_condition, scope_queryset
+from kolregistry.access import partner_condition, scope_queryset, scope_related
 from partners.choices import MouStatus, Platform
 from partners.models import Channel, Kol, Mou, PartnerCompany, RosterMembership
 
@@ -102,10 +102,10 @@ def expiring_mous(request, today, days=SIX_MONTHS):
 
 def next_expiring_mou(request, today, after_days=SIX_MONTHS):
     """The first MOU in force to end after the horizon: what to say when none ends within it."""
-    later = scope_queryset(request, Mou.objects.active_on(today)).filter(
-        ends_on_last__gt=today + datetime.timedelta(days=after_days)
+    later = mous(request).filter(
+        pk__in=Mou.objects.active_on(today).values("pk"), ends_on_last__gt=today + datetime.timedelta(days=after_days)
     )
-    mou = mous(request).filter(pk__in=later.values("pk")).order_by("ends_on_last", "pk").first()
+    mou = later.order_by("ends_on_last", "pk").first()
     return mou_row(mou, today) if mou else None
 
 
@@ -218,13 +218,11 @@ def first_campaign_series(request, campaigns):
 
 
 def campaign(request, pk):
-    return (
-        scope_queryset(request, Campaign.objects.all())
-        .select_related("mou")
-        .prefetch_related("organisers", "partners", "hashtags")
-        .filter(pk=pk)
-        .first()
-    )
+    """The campaign with its MOU, organisers, partners and hashtags, each only if ``request`` may see it."""
+    campaigns = scope_queryset(request, Campaign.objects.filter(pk=pk))
+    return scope_related(
+        request, campaigns.select_related("mou").prefetch_related("organisers", "partners", "hashtags")
+    ).first()
 
 
 def campaign_reports(request, campaign):
@@ -232,21 +230,20 @@ def campaign_reports(request, campaign):
     return list(reports.order_by(F("reported_on").asc(nulls_last=True), "pk"))
 
 
-def mou_with_names(request, pk):
-    """The MOU with the KOLs and channels it names, each read through the request's scope."""
-    channels = scope_queryset(request, Channel.objects.all()).select_related("kol", "agency")
-    kols = scope_queryset(request, Kol.objects.all())
-    campaigns = scope_queryset(request, Campaign.objects.all())
-    return (
-        mous(request)
-        .prefetch_related(
-            Prefetch("channels", queryset=channels.order_by(F("followers").desc(nulls_last=True), "display_name")),
-            Prefetch("kols", queryset=kols),
-            Prefetch("campaigns", queryset=campaigns),
-        )
-        .filter(pk=pk)
-        .first()
+def named_in_mous():
+    """The prefetches of the KOLs and channels MOUs name, the most followed channel first.
+
+    ``scope_related`` narrows them to what the request may see.
+    """
+    channels = Channel.objects.select_related("kol", "agency").order_by(
+        F("followers").desc(nulls_last=True), "display_name"
     )
+    return Prefetch("channels", queryset=channels), "kols"
+
+
+def mou_with_names(request, pk):
+    """The MOU with the KOLs and channels it names and its campaigns, each read through the request's scope."""
+    return scope_related(request, mous(request).filter(pk=pk).prefetch_related(*named_in_mous(), "campaigns")).first()
 
 
 @dataclass
@@ -285,16 +282,8 @@ def partner_roster(request, partner, today):
 
 
 def partner_mous(request, partner, today):
-    channels = scope_queryset(request, Channel.objects.all()).select_related("kol", "agency")
-    own = (
-        mous(request)
-        .filter(partner=partner)
-        .prefetch_related(
-            Prefetch("channels", queryset=channels.order_by(F("followers").desc(nulls_last=True), "display_name")),
-            Prefetch("kols", queryset=scope_queryset(request, Kol.objects.all())),
-        )
-        .order_by(F("ends_on_last").asc(nulls_last=True), "title")
-    )
+    own = mous(request).filter(partner=partner).prefetch_related(*named_in_mous())
+    own = scope_related(request, own.order_by(F("ends_on_last").asc(nulls_last=True), "title"))
     return [(mou_row(mou, today), named_rows(mou)) for mou in own]
 
 

@@ -19,6 +19,8 @@ class RegistryAdminSite(admin.AdminSite):
     site_header = _("KOL partnership registry")
     site_title = _("KOL partnership registry")
     index_title = _("Registry administration")
+    # Django's nav sidebar repeats the model list (at "All records") and takes ~300 px a page needs at 1366 px.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         access = access_for(request)

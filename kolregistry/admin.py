@@ -46,13 +46,6 @@ from kolregistry.models import InferencesField, field_label, inferable_fields
 from kolregistry.names import country_name, language_name
 from kolregistry.text import fold
 
-# Set here because every app's admin module imports this one before the first request.
-admin.site.site_header = _("KOL partnership registry")
-admin.site.site_title = _("KOL partnership registry")
-admin.site.index_title = _("Registry administration")
-# Django's nav sidebar repeats the index's model list and takes ~300 px a page needs at 1366 px.
-admin.site.enable_nav_sidebar = False
-
 TIMESTAMPS = ("created_at", "updated_at")
 
 # The hidden change-form field that carries the version of the record the form was rendered from.

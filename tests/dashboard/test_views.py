@@ -155,6 +155,20 @@ def test_a_partner_user_cannot_open_another_partners_pages(client, two_partners,
     assert client.get(url.format(w=two_partners)).status_code == 404
 
 
+def test_a_partner_reads_a_shared_campaign_without_the_other_partner_or_its_mou(client, two_partners):
+    campaign = two_partners.campaign_s  # SChannel's, under SChannel's MOU, now shared with Vitamin
+    campaign.partners.add(two_partners.vitamin)
+    campaign.mou = two_partners.mou_s
+    campaign.save()
+
+    response = partner_client(client, two_partners.vitamin).get(f"/admin/overview/campaigns/{campaign.pk}/")
+
+    assert response.status_code == 200
+    assert list(response.context["campaign"].partners.all()) == [two_partners.vitamin]
+    assert response.context["campaign"].mou is None
+    assert "MOU of SChannel" not in response.content.decode()
+
+
 def test_staff_open_any_partners_home(ministry, two_partners):
     response = ministry.get(f"/admin/overview/partners/{two_partners.schannel.pk}/")
     content = response.content.decode()
