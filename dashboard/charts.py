@@ -12,6 +12,7 @@ from pygal import DateLine, HorizontalBar
 from pygal.style import Style
 
 from kolregistry.figures import figure
+from kolregistry.names import local_name
 
 FONT = '"Segoe UI", system-ui, Roboto, "Helvetica Neue", Arial, sans-serif'
 STYLE = Style(
@@ -84,7 +85,7 @@ def reach_bars(campaigns, title):
     # HorizontalBar draws the first value at the bottom: reversed, the largest is on top. The figure is in the
     # label rather than printed on the bar, where a short bar would make it overlap the label.
     rows = list(reversed(rows))
-    chart.x_labels = [f"{campaign.name_vi or campaign.name}: {figure(campaign.top_views)}" for campaign in rows]
+    chart.x_labels = [f"{local_name(campaign)}: {figure(campaign.top_views)}" for campaign in rows]
     chart.add("", [campaign.top_views for campaign in rows])
     return render(chart)
 

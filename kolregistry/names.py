@@ -4,7 +4,7 @@ Filters and lists show "Tiếng Anh" or "Lào", never "en" or "LA". A code witho
 """
 
 from django.conf.locale import LANG_INFO
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 # The languages of channels in Vietnam's media; Django's own list (LANG_INFO) names the others.
@@ -54,3 +54,9 @@ def language_name(code):
 def country_name(code):
     """``"LA"`` → "Laos" ("Lào" in Vietnamese); an unknown code stays as it is."""
     return str(COUNTRIES.get(code, code))
+
+
+def local_name(obj):
+    """The Vietnamese name (``name_vi``) on Vietnamese pages when there is one, else the record's own."""
+    name_vi = getattr(obj, "name_vi", "")
+    return name_vi if name_vi and get_language() == "vi" else str(obj)

@@ -4,11 +4,12 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kolregistry.dates import stated_date
 from kolregistry.figures import figure as format_figure
+from kolregistry.names import local_name
 
 register = template.Library()
 
@@ -62,8 +63,4 @@ def source_host(url):
     return urlsplit(url).hostname or url
 
 
-@register.filter
-def local_name(obj):
-    """The Vietnamese name (``name_vi``) on Vietnamese pages when there is one, else the record's own."""
-    name_vi = getattr(obj, "name_vi", "")
-    return name_vi if name_vi and get_language() == "vi" else str(obj)
+register.filter("local_name", local_name)

@@ -106,6 +106,19 @@ def test_the_dashboard_lists_what_mous_miss_latest_reports_largest_channels_and_
     assert "<script" not in content.split('id="reach-chart"')[1]  # no script in the chart (CSP: self only)
 
 
+def test_the_reach_chart_names_campaigns_in_the_pages_language(ministry, two_partners):
+    campaign = two_partners.campaign_v
+    campaign.name, campaign.name_vi = "Towards the National Flag", "Hướng về lá cờ Tổ quốc"
+    campaign.save()
+
+    english = ministry.get("/admin/").context["reach_chart"]
+    vietnamese = ministry.get("/admin/", HTTP_ACCEPT_LANGUAGE="vi").context["reach_chart"]
+
+    assert "Towards the National Flag: 4,500,000" in english
+    assert "Hướng về lá cờ Tổ quốc" not in english
+    assert "Hướng về lá cờ Tổ quốc: 4.500.000" in vietnamese
+
+
 def test_the_dashboard_keeps_its_queries_bounded(ministry, two_partners, django_assert_max_num_queries):
     for number in range(5):
         MouFactory(title=f"Open {number}", ends_on=None)
