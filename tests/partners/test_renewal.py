@@ -176,6 +176,9 @@ def test_the_change_page_button_renews_and_shows_the_chain(schannel_mou, client,
     original = chain.index(reverse("admin:partners_mou_change", args=[schannel_mou.pk]))
     assert original < chain.index("(this MOU)")
     assert client.get(reverse("admin:partners_mou_renew", args=[schannel_mou.pk])).status_code == 405
+    # Neither the renewed MOU nor its draft offers the button again.
+    assert 'id="renew-mou"' not in html
+    assert 'id="renew-mou"' not in client.get(reverse("admin:partners_mou_change", args=[schannel_mou.pk])).text
 
 
 def test_the_chain_lists_oldest_to_newest_and_a_partner_sees_only_its_own(schannel_mou, staff, client):
