@@ -8,6 +8,9 @@ Named by ``settings.REGISTRY_ACCESS_RESOLVER``; the core's ``scope_queryset`` ap
 - everyone else: nothing.
 """
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
 from kolregistry.access import NO_ACCESS, Access
 
 from .models import ApiToken, PartnerAccount
@@ -42,3 +45,10 @@ def resolve_access(request):
     if ministry:
         return Access(everything=True, administrator=administrator)
     return NO_ACCESS
+
+
+def ministry_users():
+    """Active staff users whom ``resolve_access`` gives ministry-wide access (named by REGISTRY_MINISTRY_USERS)."""
+    users = get_user_model().objects.filter(is_active=True, is_staff=True)
+    ministry = Q(is_superuser=True) | Q(groups__name__in=MINISTRY_ROLES, partner_account__isnull=True)
+    return users.filter(pk__in=users.filter(ministry).values("pk"))

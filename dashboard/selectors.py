@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport
 from kolregistry.access import partner_condition, scope_queryset, scope_related
-from partners.choices import MouStatus, Platform
+from partners.choices import MouAlertThreshold, MouStatus, Platform
 from partners.models import Channel, Kol, Mou, PartnerCompany, RosterMembership
+from partners.services import missing_facts
 
 # The dashboard's horizons for MOUs coming to an end; the last is "the next 6 months".
 EXPIRY_HORIZONS = (30, 90, 180)
@@ -58,20 +59,6 @@ def mou_row(mou, today):
     )
 
 
-def missing_facts(mou):
-    """What an MOU's record lacks that staff need for renewals: dates and the signed document."""
-    missing = []
-    if mou.signed_on is None:
-        missing.append(_("signing date"))
-    if mou.starts_on is None:
-        missing.append(_("start date"))
-    if mou.ends_on is None:
-        missing.append(_("end date"))
-    if not mou.document:
-        missing.append(_("signed document"))
-    return missing
-
-
 def mous(request):
     return scope_queryset(request, Mou.objects.all()).with_status().select_related("partner", "agency")
 
@@ -92,6 +79,23 @@ def expiry_counts(request, today):
         }
     )
     return [(days, counts[f"within_{days}"]) for days in EXPIRY_HORIZONS]
+
+
+def alert_counts(request, today):
+    """``[(alert state, count)]`` of the MOUs in each alert state today, from one query.
+
+    The states ``manage.py mou_alerts`` e-mails about, from the same conditions (``MouQuerySet.alert_conditions``).
+    """
+    conditions = Mou.objects.alert_conditions(today)
+    counts = scope_queryset(request, Mou.objects.with_status(today)).aggregate(
+        **{threshold.value: Count("pk", filter=condition) for threshold, condition in conditions.items()}
+    )
+    return [(threshold, counts[threshold.value]) for threshold in MouAlertThreshold]
+
+
+def renewal_chain(request, mou):
+    """The MOUs ``mou`` renews, itself and its renewals, oldest to newest: those ``request`` may see."""
+    return list(scope_queryset(request, Mou.objects.renewal_chain(mou)))
 
 
 def expiring_mous(request, today, days=SIX_MONTHS):

@@ -44,6 +44,7 @@ def staff_dashboard(request, site):
         six_months=selectors.SIX_MONTHS,
         status_counts=selectors.mou_status_counts(request),
         expiry_counts=selectors.expiry_counts(request, today),
+        alert_counts=selectors.alert_counts(request, today),
         expiring=selectors.expiring_mous(request, today),
         next_expiring=selectors.next_expiring_mou(request, today),
         open_ended=selectors.open_ended_mous(request, today),
@@ -105,6 +106,7 @@ def mou_overview(request, site, pk):
         row=selectors.mou_row(mou, selectors.today()),
         named=rows[: selectors.ROWS_SHOWN],
         named_total=len(rows),
+        chain=selectors.renewal_chain(request, mou),
         can_add_metric=request.user.has_perm("partners.add_channelmetric"),
     )
 

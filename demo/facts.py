@@ -13,7 +13,7 @@ from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag, Stat
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 
 from .loader import Loader, read
-from .users import assign_demo_roles, ensure_demo_users
+from .users import assign_demo_responsibility, assign_demo_roles, ensure_demo_users
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Loaded in name order: a record may refer to rows of an earlier file (article 004 to TikTok Vietnam, from 003).
@@ -54,5 +54,7 @@ def load_demo():
     with transaction.atomic():
         loader = Loader().load(DATA_FILES)
         demo_users = ensure_demo_users()
-        assign_demo_roles({user.username: user for user in demo_users.users})
+        users_by_username = {user.username: user for user in demo_users.users}
+        assign_demo_roles(users_by_username)
+        assign_demo_responsibility(users_by_username)
     return loader, demo_users

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 
 from accounts.models import PartnerAccount
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS, ensure_roles
-from partners.models import PartnerCompany
+from partners.models import Mou, PartnerCompany
 
 DEMO_PASSWORD_ENV = "KOLREG_DEMO_PASSWORD"
 
@@ -25,6 +25,10 @@ DEMO_USERS = [
 ]
 # The partner company (by slug) each demo partner user works for.
 DEMO_PARTNERS = {"schannel.demo": "schannel", "vitamin.demo": "vitamin"}
+# The demo staff user is responsible for the demo's MOUs, so `mou_alerts` has someone to write to
+# (at a reserved domain: nothing is ever delivered).
+DEMO_RESPONSIBLE = "ministry.demo"
+DEMO_EMAILS = {DEMO_RESPONSIBLE: "ministry.demo@example.invalid"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ def ensure_demo_users():
         wanted = {
             "first_name": display_name,
             "last_name": "",
+            "email": DEMO_EMAILS.get(username, ""),
             "is_active": True,
             "is_staff": True,
             "is_superuser": False,
@@ -105,3 +110,11 @@ def link_to_partner(user, partner):
     elif account.partner_id != partner.pk:
         account.partner = partner
         account.save()
+
+
+def assign_demo_responsibility(users_by_username):
+    """Make ``ministry.demo`` responsible for the MOUs that have no responsible staff member yet."""
+    user = users_by_username[DEMO_RESPONSIBLE]
+    for mou in Mou.objects.filter(responsible__isnull=True):
+        mou.responsible = user
+        mou.save(update_fields=["responsible", "updated_at"])

@@ -22,9 +22,10 @@ from django.db.models import Prefetch, Q, Value
 from django.utils.module_loading import import_string
 
 # Field names hidden from partner users and partner-scoped tokens, on every model:
-# the ministry's own annotations. A model may hide more on rows that are not the partner's own
+# the ministry's own annotations and assignments. A model may hide more on rows that are not the partner's own
 # (``PartnerScope.internal_unless_own``); ``internal_fields`` gives both.
-INTERNAL_FIELD_NAMES = frozenset({"notes"})
+# An MOU's responsible staff member is the ministry's own organisation too.
+INTERNAL_FIELD_NAMES = frozenset({"notes", "responsible"})
 
 # Set on related rows that ``scope_related`` loaded through ``scope_queryset``.
 SCOPED_MARK = "_kolreg_scoped"
@@ -156,6 +157,18 @@ def _resolver():
         return import_string(settings.REGISTRY_ACCESS_RESOLVER)
     except (AttributeError, ImportError) as error:
         raise ImproperlyConfigured("REGISTRY_ACCESS_RESOLVER must name a function request -> Access.") from error
+
+
+def ministry_users():
+    """The active users with ministry-wide access: who may be made responsible for a record.
+
+    ``settings.REGISTRY_MINISTRY_USERS`` names the function (the accounts app knows the roles).
+    """
+    try:
+        users = import_string(settings.REGISTRY_MINISTRY_USERS)
+    except (AttributeError, ImportError) as error:
+        raise ImproperlyConfigured("REGISTRY_MINISTRY_USERS must name a function () -> user queryset.") from error
+    return users()
 
 
 def access_for(request):

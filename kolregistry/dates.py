@@ -246,6 +246,24 @@ class LastDay(Func):
         return template % {"lower": lower, "precision": precision}, [*precision_params, *lower_params * 3]
 
 
+class DaysBefore(Func):
+    """The date ``days`` days before ``date``, both expressions (e.g. an end date and a notice period column)."""
+
+    output_field = models.DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return self._as_sql(compiler, "(%(date)s - CAST(%(days)s AS integer))")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self._as_sql(compiler, "date(%(date)s, '-' || %(days)s || ' days')")
+
+    def _as_sql(self, compiler, template):
+        (date, date_params), (days, days_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return template % {"date": date, "days": days}, [*date_params, *days_params]
+
+
 def last_day_field(name, verbose_name):
     """A stored column with the last possible day of the partial date ``name``, for indexed period rules."""
     return models.GeneratedField(

@@ -26,6 +26,19 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name, default, minimum=None):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
 DEBUG = env_bool("DEBUG")
 
 
@@ -215,6 +228,22 @@ CACHES = {
 
 KOLREG_MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("KOLREG_MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 
+# MOU lifecycle (manage.py mou_alerts): a new MOU's notice period in days, who is told when an MOU has no
+# responsible user with an e-mail address, and the registry's address for links in the e-mails.
+MOU_NOTICE_PERIOD_DAYS = env_int("MOU_NOTICE_PERIOD_DAYS", 90, minimum=1)
+MOU_ALERT_RECIPIENTS = env_list("MOU_ALERT_RECIPIENTS")
+REGISTRY_BASE_URL = os.environ.get("REGISTRY_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: printed on the console unless EMAIL_BACKEND says otherwise (SMTP with the EMAIL_* variables).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kolregistry@localhost")
+
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
@@ -250,6 +279,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Who is asking: a function request -> kolregistry.access.Access (see kolregistry/access.py).
 REGISTRY_ACCESS_RESOLVER = "accounts.access.resolve_access"
+# Who may be responsible for an MOU: a function () -> the users with ministry-wide access.
+REGISTRY_MINISTRY_USERS = "accounts.access.ministry_users"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,11 +1,17 @@
 """Admin for agencies, partner companies, KOLs, channels, roster memberships, MOUs and the people who sign them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from kolregistry.access import access_for, scope_queryset
+from kolregistry.access import access_for, ministry_users, scope_queryset
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
@@ -18,7 +24,7 @@ from kolregistry.admin import (
 from kolregistry.dates import stated_date
 from kolregistry.names import country_name
 
-from .choices import MouStatus, Platform
+from .choices import MouAlertThreshold, MouStatus, Platform
 from .models import (
     Agency,
     Channel,
@@ -31,6 +37,7 @@ from .models import (
     RosterMembership,
     active_on_condition,
 )
+from .services import renew_mou
 
 # List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
 
@@ -104,6 +111,22 @@ class ExpiringWithinFilter(ChoiceListFilter):
         if value is None:
             return queryset
         return queryset.filter(pk__in=Mou.objects.expiring_within(int(value)).values("pk"))
+
+
+class MouAlertFilter(ChoiceListFilter):
+    """MOUs in an alert state today: the states ``manage.py mou_alerts`` e-mails about (``MouQuerySet.alerting``)."""
+
+    title = _("alert")
+    parameter_name = "alert"
+
+    def lookups(self, request, model_admin):
+        return MouAlertThreshold.choices
+
+    def queryset(self, request, queryset):
+        value = self.checked_value()
+        if value is None:
+            return queryset
+        return queryset.filter(pk__in=Mou.objects.alerting(value).values("pk"))
 
 
 class PlatformsFilter(ChoiceListFilter):
@@ -348,7 +371,7 @@ class RosterMembershipAdmin(RegistryAdmin):
 
 @admin.register(Mou)
 class MouAdmin(RegistryAdmin):
-    """MOUs with their derived status, signed PDF and the KOLs and channels they name."""
+    """MOUs with their derived status and alerts, signed PDF, renewal chain and the KOLs and channels they name."""
 
     # What one decides with; the reference number and signing date are on the change page.
     list_display = (
@@ -365,6 +388,7 @@ class MouAdmin(RegistryAdmin):
         MouStatusFilter,
         ActiveTodayFilter,
         ExpiringWithinFilter,
+        MouAlertFilter,
         ("partner", admin.RelatedOnlyFieldListFilter),
         ("agency", admin.RelatedOnlyFieldListFilter),
     )
@@ -377,11 +401,12 @@ class MouAdmin(RegistryAdmin):
         "partner__search_text__contains",
     )
     autocomplete_fields = ("agency", "partner", "renews", "kols", "channels")
-    readonly_fields = ("status", "campaign_list", *TIMESTAMPS)
+    readonly_fields = ("status", "alert_states", "renewal_chain", "campaign_list", *TIMESTAMPS)
     scoped_relations = ("campaigns",)
     inlines = (MouPeopleInline,)
+    actions = ("renew",)
     fieldsets = (
-        (None, {"fields": ("reference", "title", "agency", "partner", "renews")}),
+        (None, {"fields": ("reference", "title", "agency", "partner", "renews", "renewal_chain")}),
         (
             _("Period and status"),
             {
@@ -390,6 +415,8 @@ class MouAdmin(RegistryAdmin):
                     ("starts_on", "ends_on"),
                     "status",
                     ("terminated_on", "termination_reason"),
+                    ("notice_period_days", "responsible"),
+                    "alert_states",
                 )
             },
         ),
@@ -400,6 +427,18 @@ class MouAdmin(RegistryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_status().annotate(campaign_total=Count("campaigns"))
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "responsible":
+            kwargs["queryset"] = ministry_users().order_by("username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_object(self, request, object_id, from_field=None):
+        mou = super().get_object(request, object_id, from_field)
+        if mou is not None:
+            # The chain as this user may see it: a partner sees only the MOUs in its scope.
+            mou.visible_renewal_chain = list(scope_queryset(request, Mou.objects.renewal_chain(mou)))
+        return mou
+
     @admin.display(description=_("agency"), ordering="agency__name")
     def agency_short(self, obj):
         return obj.agency.acronym or obj.agency.name
@@ -407,6 +446,36 @@ class MouAdmin(RegistryAdmin):
     @admin.display(description=_("status"), ordering="status_code")
     def status(self, obj):
         return MouStatus(obj.status_code).label if hasattr(obj, "status_code") else obj.get_status_display()
+
+    @admin.display(description=_("alerts today"))
+    def alert_states(self, obj):
+        if obj.pk is None:
+            return "-"
+        states = Mou.objects.filter(pk=obj.pk).with_alert_states().values().first()
+        if states is None:  # a deleted MOU's page in its history
+            return "-"
+        labels = [threshold.label for threshold in MouAlertThreshold if states[f"alert_{threshold.value}"]]
+        return "; ".join(str(label) for label in labels) or _("No alert")
+
+    @admin.display(description=_("renewal chain"))
+    def renewal_chain(self, obj):
+        """Oldest to newest, each linked, this one marked; only the MOUs the user may see."""
+        chain = getattr(obj, "visible_renewal_chain", None)
+        if not chain or len(chain) < 2:
+            return _("Neither renews nor is renewed by another MOU.")
+        items = format_html_join(
+            "",
+            "<li>{}</li>",
+            (
+                (
+                    format_html("<strong>{} ({})</strong>", mou_label(mou), _("this MOU"))
+                    if mou.pk == obj.pk
+                    else format_html('<a href="{}">{}</a>', change_url(mou), mou_label(mou)),
+                )
+                for mou in chain
+            ),
+        )
+        return format_html('<ol class="renewal-chain">{}</ol>', items)
 
     @admin.display(description=_("campaigns"), ordering="campaign_total")
     def campaign_count(self, obj):
@@ -421,6 +490,70 @@ class MouAdmin(RegistryAdmin):
     @admin.display(description=_("signed PDF"), boolean=True)
     def has_document(self, obj):
         return bool(obj.document)
+
+    @admin.action(description=_("Renew: create a draft successor"), permissions=["add"])
+    def renew(self, request, queryset):
+        """Renew each selected MOU; for one, open its new draft."""
+        created = []
+        for mou in queryset.order_by("pk"):
+            try:
+                created.append(renew_mou(mou, request.user))
+            except ValidationError as error:
+                self.message_user(request, f"{mou}: {' '.join(error.messages)}", messages.ERROR)
+        if len(created) == 1 and queryset.count() == 1:
+            return self.renewed_redirect(request, created[0])
+        if created:
+            names = ", ".join(str(mou) for mou in created)
+            message = ngettext(
+                "Created %(count)d draft renewal: %(names)s.",
+                "Created %(count)d draft renewals: %(names)s.",
+                len(created),
+            ) % {"count": len(created), "names": names}
+            self.message_user(request, message, messages.SUCCESS)
+        return None
+
+    def renewed_redirect(self, request, draft):
+        self.message_user(
+            request,
+            _("Created the draft renewal “%(title)s”: fill in its signing, period and document.") % {"title": draft},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url(draft))
+
+    def renew_view(self, request, object_id):
+        """The change page's "Renew" button (a POST): renew this MOU and open the draft."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        mou = self.get_object(request, unquote(object_id))
+        if mou is None:
+            raise Http404
+        try:
+            draft = renew_mou(mou, request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(change_url(mou))
+        return self.renewed_redirect(request, draft)
+
+    def get_urls(self):
+        renew = path("<path:object_id>/renew/", self.admin_site.admin_view(self.renew_view), name="partners_mou_renew")
+        return [renew, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "can_renew": self.has_add_permission(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+def change_url(mou):
+    return reverse("admin:partners_mou_change", args=[mou.pk])
+
+
+def mou_label(mou):
+    """An MOU in a list of several: its title and its period as stated, e.g. "… MOU (2024 - 2027)"."""
+    start = mou.starts_on.display() if mou.starts_on else "…"
+    end = mou.ends_on.display() if mou.ends_on else "…"
+    return f"{mou.title} ({start} \u2013 {end})"
 
 
 @admin.register(Person)

@@ -60,3 +60,12 @@ class MouSide(models.TextChoices):
 
     AGENCY = "agency", _("Agency")
     PARTNER = "partner", _("Partner company")
+
+
+class MouAlertThreshold(models.TextChoices):
+    """What an MOU alert is about (``manage.py mou_alerts``); the first three are deadlines, the last missing facts."""
+
+    NOTICE = "notice", _("Notice period entered")
+    EXPIRES_SOON = "expires_soon", _("Expires within 30 days")
+    EXPIRED = "expired", _("Expired without a renewal")
+    INCOMPLETE = "incomplete", _("Signed but missing dates or the signed document")

@@ -5,17 +5,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
-from django.db.models.lookups import GreaterThanOrEqual
+from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kolregistry.access import PartnerScope
+from kolregistry.access import PartnerScope, ministry_users
 from kolregistry.dates import (
     DatePrecisionField,
+    DaysBefore,
     LastDay,
     PartialDateField,
     aligned_constraints,
@@ -25,7 +26,21 @@ from kolregistry.dates import (
 from kolregistry.db import PeriodExclusionConstraint
 from kolregistry.models import SearchableModel, SourcedModel
 
-from .choices import AgencyKind, KolKind, MouPersonRole, MouSide, MouStatus, PartnerKind, Platform
+from .choices import (
+    AgencyKind,
+    KolKind,
+    MouAlertThreshold,
+    MouPersonRole,
+    MouSide,
+    MouStatus,
+    PartnerKind,
+    Platform,
+)
+
+# An MOU in force whose end is this close is "expiring within 30 days" (and no longer merely in its notice period).
+EXPIRY_ALERT_DAYS = 30
+# The longest notice period an MOU may have (ten years).
+MAX_NOTICE_PERIOD_DAYS = 3650
 
 TAX_CODE_PATTERN = r"^[0-9]{10}(-[0-9]{3})?$"
 # Digits, spaces, +, - and parentheses, with at least one digit; valid in Python and PostgreSQL regexes alike.
@@ -589,6 +604,65 @@ class MouQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.active_on(today).filter(ends_on_last__lte=today + datetime.timedelta(days=days))
 
+    # The alert states: what ``manage.py mou_alerts`` e-mails about, the MOU list's "alert" filter and
+    # column and the dashboard show, all from these conditions. They need ``with_status(today)``.
+
+    @staticmethod
+    def alert_conditions(today):
+        """``{MouAlertThreshold: Q}`` on ``with_status(today)`` rows.
+
+        The deadlines exclude each other, the most urgent winning: in its notice period (but more than
+        30 days left), ending within 30 days, expired with no MOU renewing it. Missing facts (signed but
+        without a signing, start or end date or the signed PDF, not terminated) may come on top.
+        """
+        soon = today + datetime.timedelta(days=EXPIRY_ALERT_DAYS)
+        renewed = Exists(Mou.objects.filter(renews=OuterRef("pk")))
+        return {
+            MouAlertThreshold.NOTICE: Q(status_code=MouStatus.ACTIVE, ends_on_last__gt=soon)
+            & Q(LessThanOrEqual(DaysBefore(F("ends_on_last"), F("notice_period_days")), Value(today))),
+            MouAlertThreshold.EXPIRES_SOON: Q(status_code=MouStatus.ACTIVE, ends_on_last__lte=soon),
+            MouAlertThreshold.EXPIRED: Q(status_code=MouStatus.EXPIRED) & ~Q(renewed),
+            MouAlertThreshold.INCOMPLETE: Q(signed=True)
+            & ~Q(status_code=MouStatus.TERMINATED)
+            & (Q(signed_on__isnull=True) | Q(starts_on__isnull=True) | Q(ends_on__isnull=True) | Q(document="")),
+        }
+
+    def alerting(self, threshold, today=None):
+        """The MOUs in alert state ``threshold`` on ``today`` (default today)."""
+        today = today or timezone.localdate()
+        return self.with_status(today).filter(self.alert_conditions(today)[MouAlertThreshold(threshold)])
+
+    def with_alert_states(self, today=None):
+        """Annotate ``status_code`` and ``alert_<threshold>`` (a boolean per alert state) for ``today``."""
+        today = today or timezone.localdate()
+        return self.with_status(today).annotate(
+            **{
+                f"alert_{threshold.value}": ExpressionWrapper(condition, output_field=BooleanField())
+                for threshold, condition in self.alert_conditions(today).items()
+            }
+        )
+
+    def renewal_chain(self, mou):
+        """The MOUs ``mou`` renews, itself and its renewals (and theirs), oldest to newest.
+
+        One query per link; a branch (two renewals of one MOU) lists both, the earlier first.
+        """
+        older = [pk for pk in mou.renewed_chain_ids()[::-1] if pk != mou.pk]
+        newer, frontier, seen = [], [mou.pk], {mou.pk, *older}
+        while frontier:
+            rows = Mou.objects.filter(renews__in=frontier).exclude(pk__in=seen)
+            frontier = list(rows.order_by(F("starts_on").asc(nulls_last=True), "pk").values_list("pk", flat=True))
+            newer.extend(frontier)
+            seen.update(frontier)
+        ids = [*older, mou.pk, *newer]
+        position = Case(*(When(pk=pk, then=Value(index)) for index, pk in enumerate(ids)))
+        return self.filter(pk__in=ids).order_by(position)
+
+
+def default_notice_period():
+    """A new MOU's notice period in days: ``settings.MOU_NOTICE_PERIOD_DAYS`` (env, default 90)."""
+    return settings.MOU_NOTICE_PERIOD_DAYS
+
 
 class Mou(SearchableModel):
     """A memorandum of understanding between an agency and a partner company for a period.
@@ -648,6 +722,24 @@ class Mou(SearchableModel):
     )
     kols = models.ManyToManyField(Kol, verbose_name=_("KOLs named"), blank=True, related_name="mous")
     channels = models.ManyToManyField(Channel, verbose_name=_("channels named"), blank=True, related_name="mous")
+    notice_period_days = models.PositiveSmallIntegerField(
+        _("notice period (days)"),
+        default=default_notice_period,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NOTICE_PERIOD_DAYS)],
+        help_text=_("How many days before the end the responsible person is alerted to decide on a renewal."),
+    )
+    # PROTECT, not SET_NULL: deleting a user would otherwise silently leave their MOUs without anyone
+    # responsible; the admin lists the MOUs to hand over first. A deactivated user stays linked, and the
+    # alerts then go to MOU_ALERT_RECIPIENTS.
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible staff member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="responsible_mous",
+        help_text=_("Ministry staff member who receives this MOU's expiry alerts."),
+    )
 
     objects = MouQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[kols, channels])
@@ -690,6 +782,11 @@ class Mou(SearchableModel):
                 condition=Q(signed=True) | Q(signed_on__isnull=True),
                 name="mou_signing_date_means_signed",
                 violation_error_message=_("An MOU with a signing date is signed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_period_days__gte=1, notice_period_days__lte=MAX_NOTICE_PERIOD_DAYS),
+                name="mou_notice_period_range",
+                violation_error_message=_("The notice period is between 1 and 3650 days."),
             ),
             *aligned_constraints("mou", "signed_on", "starts_on", "ends_on"),
         ]
@@ -752,17 +849,23 @@ class Mou(SearchableModel):
             errors["renews"] = _("An MOU cannot renew itself.")
         elif self.renews_id and self.pk and self.pk in self.renewed_ids():
             errors["renews"] = _("An MOU cannot renew one of its own renewals.")
+        if self.responsible_id and not ministry_users().filter(pk=self.responsible_id).exists():
+            errors["responsible"] = _("Only an active ministry staff member can be responsible for an MOU.")
         if errors:
             raise ValidationError(errors)
 
-    def renewed_ids(self):
-        """Ids of the MOUs this one renews, directly or down the chain (one query per link)."""
-        ids, current = set(), self.renews_id
+    def renewed_chain_ids(self):
+        """Ids of the MOUs this one renews, the one it renews directly first (one query per link)."""
+        ids, current = [], self.renews_id
         # Stopping at an id already seen keeps a cycle written past validation from looping forever.
         while current is not None and current not in ids:
-            ids.add(current)
+            ids.append(current)
             current = Mou.objects.filter(pk=current).values_list("renews_id", flat=True).first()
         return ids
+
+    def renewed_ids(self):
+        """Ids of the MOUs this one renews, directly or down the chain."""
+        return set(self.renewed_chain_ids())
 
 
 class Person(SearchableModel):
@@ -894,3 +997,62 @@ class MouPerson(SourcedModel):
             )
         if self.side == MouSide.AGENCY and person.agency_id is None:
             raise ValidationError({"side": _("%(person)s does not work for an agency.") % {"person": person}})
+
+
+class MouAlert(models.Model):
+    """An alert e-mailed about an MOU (``manage.py mou_alerts``), recorded so that it goes out once.
+
+    The row is the claim: the command inserts it and sends the e-mail in one transaction, so the unique
+    constraints let only one run (of several racing, or of reruns) send it, and a failed send leaves no
+    row, to be retried on the next run. A deadline alert is keyed on the end date it was computed for:
+    an MOU whose end is moved later is alerted again for its new end. The missing-facts alert goes once
+    per MOU.
+    """
+
+    # The ministry's own bookkeeping: partners see none.
+    partner_scope = PartnerScope()
+
+    # CASCADE: the alerts are bookkeeping about the MOU, not facts that outlive it.
+    mou = models.ForeignKey(Mou, verbose_name=_("MOU"), on_delete=models.CASCADE, related_name="alerts")
+    threshold = models.CharField(_("alert"), max_length=20, choices=MouAlertThreshold.choices)
+    ends_on = models.DateField(
+        _("end date alerted for"), null=True, blank=True, help_text=_("Empty for the missing-facts alert.")
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.TextField(_("recipients"), help_text=_("The e-mail addresses it was sent to, comma-separated."))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("MOU alert")
+        verbose_name_plural = _("MOU alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mou", "threshold", "ends_on"],
+                condition=Q(ends_on__isnull=False),
+                name="mou_alert_once_per_threshold_and_end",
+                violation_error_message=_("This alert was already sent for this MOU and end date."),
+            ),
+            models.UniqueConstraint(
+                fields=["mou", "threshold"],
+                condition=Q(ends_on__isnull=True),
+                name="mou_alert_once_per_threshold",
+                violation_error_message=_("This alert was already sent for this MOU."),
+            ),
+            models.CheckConstraint(
+                condition=Q(threshold=MouAlertThreshold.INCOMPLETE, ends_on__isnull=True)
+                | (~Q(threshold=MouAlertThreshold.INCOMPLETE) & Q(ends_on__isnull=False)),
+                name="mou_alert_end_date_for_deadlines",
+                violation_error_message=_("A deadline alert names the end date it was sent for; no other alert does."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mou}: {self.get_threshold_display()}"
+
+    @classmethod
+    def key_for(cls, mou, threshold):
+        """The (threshold, end date) an alert about ``mou`` in state ``threshold`` is recorded under."""
+        threshold = MouAlertThreshold(threshold)
+        return threshold, (None if threshold == MouAlertThreshold.INCOMPLETE else mou.ends_on_last)

@@ -111,7 +111,7 @@ def operations(schema):
             yield method.upper(), path, operation
 
 
-def expected_error_codes(method, path):
+def expected_error_codes(method, path, has_body=True):
     """What each kind of operation can answer besides success (see kolregistry/api/autoschema.py)."""
     if path == "/api/v1/auth/token/":
         # No authentication, AllowAny: bad credentials are a 400, a lockout a 429.
@@ -125,7 +125,9 @@ def expected_error_codes(method, path):
     if method == "GET" and not detail:
         codes.add("404")  # an invalid page cursor
     if method in {"POST", "PUT", "PATCH"}:
-        codes |= {"400", "409", "413"}
+        codes |= {"400", "409"}
+    if method in {"POST", "PUT", "PATCH"} and has_body:
+        codes.add("413")  # a body too large (an action without one, an MOU's renewal, never reads it)
     if method == "DELETE":
         codes.add("409")  # other records still depend on it
     if detail and method in {"PUT", "PATCH", "DELETE"}:
@@ -136,7 +138,8 @@ def expected_error_codes(method, path):
 def test_every_operation_documents_its_error_responses(schema):
     for method, path, operation in operations(schema):
         documented = {code for code in operation["responses"] if code.startswith("4")}
-        assert documented == expected_error_codes(method, path), f"{method} {path}"
+        expected = expected_error_codes(method, path, has_body="requestBody" in operation)
+        assert documented == expected, f"{method} {path}"
 
 
 def test_error_responses_have_a_json_body_schema(schema):

@@ -147,6 +147,8 @@ class RegistryAutoSchema(AutoSchema):
             codes.add("404")
         if self.method in WRITE_METHODS and self.is_registry_view():
             codes.add("409")
+            if self.method == "POST":
+                codes.add("400")  # the model's rules may refuse a creation even without a body (a renewal)
             if detail and self.method != "POST":
                 codes.add("412")
         return codes

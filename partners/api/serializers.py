@@ -1,5 +1,6 @@
 """Serializers for agencies, partner companies, KOLs, channels, rosters, metrics, MOUs and their people."""
 
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from kolregistry.api.fields import BriefRelatedField
@@ -191,6 +192,10 @@ class MouSerializer(RegistrySerializer):
     kols = BriefRelatedField(queryset=Kol.objects.all(), many=True, required=False)
     channels = BriefRelatedField(queryset=Channel.objects.all(), many=True, required=False)
     status = serializers.ChoiceField(choices=MouStatus.choices, read_only=True)
+    # The id of a ministry staff member (validated by the model); hidden from partners (an internal field).
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Mou
@@ -215,6 +220,8 @@ class MouSerializer(RegistrySerializer):
             "kols",
             "channels",
             "document",
+            "notice_period_days",
+            "responsible",
             "notes",
             "source_url",
             "inferences",

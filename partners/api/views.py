@@ -1,15 +1,18 @@
 """Viewsets for the partners resources, each with the queryset its serializer needs."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from kolregistry.api.errors import django_errors_to_drf
 from kolregistry.api.viewsets import RegistryViewSet
-from partners import filtersets
+from partners import filtersets, services
 from partners.models import (
     Agency,
     Channel,
@@ -126,6 +129,22 @@ class MouViewSet(RegistryViewSet):
     filterset_class = filtersets.MouFilterSet
     ordering = ("title", "id")
     ordering_choices = {"title": ("title", "id"), "-title": ("-title", "-id")}
+
+    @extend_schema(request=None, responses={201: partner_serializers.MouSerializer}, filters=False)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def renew(self, request, pk=None):
+        """Create a draft MOU renewing this one: same parties, scope, named KOLs and channels and contact persons.
+
+        Its signing, period and document are left to fill in. Needs the right to add MOUs (partners: 403).
+        A draft, or an MOU already renewed, is a 400 naming the renewal.
+        """
+        mou = self.get_object()
+        try:
+            draft = services.renew_mou(mou, request.user)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(django_errors_to_drf(error)) from error
+        draft = self.scoped(self.queryset.filter(pk=draft.pk)).get()
+        return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
 
 
 class PersonViewSet(RegistryViewSet):

@@ -199,7 +199,8 @@ def test_matrix(role, prefix, world, request):
     client = client_for(role, world, request)
     target = in_scope_object(role, prefix, world)
     detail = f"/api/v1/{prefix}/{target.pk}/"
-    extra_detail_actions = [a.url_path for a in viewset.get_extra_actions() if a.detail]
+    # Read actions here; write actions (an MOU's renewal) in test_write_action_matrix.
+    extra_detail_actions = [a.url_path for a in viewset.get_extra_actions() if a.detail and "get" in a.mapping]
 
     if role in ("anonymous", "expired_token", "revoked_token"):
         before = snapshot()
@@ -269,3 +270,42 @@ def test_matrix(role, prefix, world, request):
 
 def test_matrix_covers_every_registered_resource():
     assert {prefix for prefix, _viewset in ROUTES} == set(SCHANNEL_SCOPE) == set(OUT_OF_SCOPE) == set(CHANGE)
+
+
+# Detail actions that write, with the status each role gets on an object in its scope.
+WRITE_ACTIONS = {("mous", "renew"): 201}
+WRITE_ACTION_REFUSED = {
+    "anonymous": 401,
+    "expired_token": 401,
+    "revoked_token": 401,
+    "schannel_user": 403,
+    "vitamin_user": 403,
+    "read_only_token": 403,
+    "partner_token": 403,
+}
+
+
+def test_write_actions_are_all_in_the_matrix():
+    found = {
+        (prefix, action.url_path)
+        for prefix, viewset in ROUTES
+        for action in viewset.get_extra_actions()
+        if action.detail and set(action.mapping) - {"get", "head", "options"}
+    }
+    assert found == set(WRITE_ACTIONS)
+
+
+@pytest.mark.parametrize(("prefix", "action"), list(WRITE_ACTIONS))
+@pytest.mark.parametrize("role", ROLES)
+def test_write_action_matrix(role, prefix, action, world, request):
+    """Only those who may add the model run a write action; partners get 403 even on their own objects."""
+    client = client_for(role, world, request)
+    target = in_scope_object(role, prefix, world)
+    before = snapshot()
+
+    response = client.post(f"/api/v1/{prefix}/{target.pk}/{action}/", {}, format="json")
+
+    allowed = WRITE_ACTIONS[(prefix, action)]
+    assert response.status_code == WRITE_ACTION_REFUSED.get(role, allowed), response.content
+    if response.status_code != allowed:
+        assert snapshot() == before

@@ -150,7 +150,9 @@ def documents(client, prefix, ids):
     """Every answer a reader can get from a route: list, brief list, details and their actions."""
     yield f"/api/v1/{prefix}/", get_json(client, f"/api/v1/{prefix}/", limit=500)
     yield f"/api/v1/{prefix}/?brief=1", get_json(client, f"/api/v1/{prefix}/", limit=500, brief=1)
-    actions = [action.url_path for action in ROUTES[prefix].get_extra_actions() if action.detail]
+    actions = [
+        action.url_path for action in ROUTES[prefix].get_extra_actions() if action.detail and "get" in action.mapping
+    ]
     for pk in sorted(ids):
         yield f"/api/v1/{prefix}/{pk}/", get_json(client, f"/api/v1/{prefix}/{pk}/")
         for action in actions:

@@ -262,6 +262,16 @@ def test_demo_users_are_staff_but_not_superusers(loaded):
     assert all(user.is_staff and not user.is_superuser for user in users)
 
 
+def test_the_demo_staff_user_is_responsible_for_the_demo_mous(loaded):
+    staff = get_user_model().objects.get(username="ministry.demo")
+
+    assert staff.email == "ministry.demo@example.invalid"
+    assert set(Mou.objects.values_list("responsible", flat=True)) == {staff.pk}
+    history = Mou.history.count()
+    load_demo(verbosity=0)
+    assert Mou.history.count() == history
+
+
 def test_password_from_the_environment_is_applied_on_every_run(monkeypatch, client):
     monkeypatch.setenv("KOLREG_DEMO_PASSWORD", "first-demo-password")
     output = load_demo()

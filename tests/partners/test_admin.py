@@ -420,6 +420,7 @@ def mou_form(**values):
         "partner": PartnerCompanyFactory().pk,
         "starts_on": "2024-01-01",
         "ends_on": "2027-12-31",
+        "notice_period_days": "90",
         **MOU_PEOPLE_INLINE,
         **values,
     }

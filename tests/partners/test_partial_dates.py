@@ -441,6 +441,7 @@ def admin_mou_form(**values):
         "title": "MOU on KOL communication",
         "agency": AgencyFactory().pk,
         "partner": PartnerCompanyFactory().pk,
+        "notice_period_days": "90",
         "people_links-TOTAL_FORMS": "0",
         "people_links-INITIAL_FORMS": "0",
         **values,

@@ -335,6 +335,7 @@ def mou_change_form(mou, **inline):
         "signed": "on",
         "starts_on": mou.starts_on.isoformat(),
         "ends_on": mou.ends_on.isoformat(),
+        "notice_period_days": mou.notice_period_days,
         "people_links-TOTAL_FORMS": "1",
         "people_links-INITIAL_FORMS": "0",
     }
