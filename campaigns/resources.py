@@ -46,3 +46,4 @@ class CampaignReportResource(SheetResource):
             "source_note",
             "notes",
         )
+        export_order = fields

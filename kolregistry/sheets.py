@@ -19,6 +19,7 @@ from django.utils.translation import override
 from import_export import resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.results import Error
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import Access, internal_fields, scope_queryset
@@ -168,6 +169,14 @@ def header_key(text):
     return " ".join(fold(str(text or "")).casefold().split())
 
 
+class SheetErrorResult(Error):
+    """A file's error: its message is for the user, and a traceback of ours would only confuse them."""
+
+    @property
+    def traceback(self):
+        return "" if isinstance(self.error, SheetError) else super().traceback
+
+
 class SheetResource(resources.ModelResource):
     """The registry's resource: localised headers with aliases, scoped matching, history with the user."""
 
@@ -182,7 +191,6 @@ class SheetResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
         use_transactions = True
-        skip_html_diff = True
 
     def __init__(self, request=None, **kwargs):
         super().__init__(**kwargs)
@@ -220,12 +228,18 @@ class SheetResource(resources.ModelResource):
 
     # Headers -------------------------------------------------------------------------------------------
 
+    @classmethod
+    def get_error_result_class(cls):
+        return SheetErrorResult
+
     def column(self, name):
         return self.fields[name].column_name
 
     def required(self):
         names = set(self.required_columns)
         for name, field in self.fields.items():
+            if name in self.implied_columns():
+                continue
             try:
                 model_field = self._meta.model._meta.get_field(field.attribute or "")
             except Exception:

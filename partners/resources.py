@@ -59,6 +59,7 @@ class ChannelResource(SheetResource):
             "source_url",
             "notes",
         )
+        export_order = fields
 
 
 class ChannelWidget(ScopedForeignKeyWidget):
@@ -122,6 +123,7 @@ class RosterMembershipResource(ChannelReferenceResource):
             "source_url",
             "notes",
         )
+        export_order = fields
 
 
 @register_sheet("metrics")
@@ -150,3 +152,4 @@ class ChannelMetricResource(ChannelReferenceResource):
             "source_url",
             "source_note",
         )
+        export_order = fields

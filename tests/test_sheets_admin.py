@@ -1,0 +1,108 @@
+"""Spreadsheet import and export in the admin: preview, confirmation, errors, filtered and scoped exports."""
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.roles import PARTNER_USERS
+from partners.models import Channel, ChannelMetric, Kol
+from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
+from tests.helpers import role_user
+
+pytestmark = pytest.mark.django_db
+
+CSV, XLSX = "0", "1"
+
+
+def upload(client, url_name, rows, name="sheet.csv"):
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    data = {"format": CSV, "import_file": SimpleUploadedFile(name, text.getvalue().encode(), "text/csv")}
+    return client.post(reverse(f"admin:{url_name}_import"), data)
+
+
+def test_import_previews_then_writes_on_confirmation_with_the_user_in_history(admin_client, staff_user):
+    KolFactory(slug="known", name="Known")
+    rows = [["Slug", "Name", "Kind"], ["new-kol", "Khoa Pug", "person"], ["known", "Known again", ""]]
+    rows.append(["known-too", "", ""])
+    KolFactory(slug="known-too", name="Same")
+    rows[3][1] = "Same"
+    rows[3][2] = Kol.objects.get(slug="known-too").kind
+
+    preview = upload(admin_client, "partners_kol", rows)
+
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert all(kind in page for kind in ('class="new"', 'class="update"', 'class="skip"'))
+    assert "Confirm import" in page
+    assert not Kol.objects.filter(slug="new-kol").exists()  # the preview writes nothing
+
+    confirm = preview.context["confirm_form"].initial
+    response = admin_client.post(reverse("admin:partners_kol_process_import"), confirm)
+
+    assert response.status_code == 302
+    assert Kol.objects.get(slug="known").name == "Known again"
+    assert Kol.history.get(slug="new-kol").history_user == staff_user
+
+
+def test_import_errors_show_the_models_messages_and_offer_no_confirmation(admin_client):
+    rows = [["Slug", "Name", "Nationality"], ["ok", "Fine", "VN"], ["bad", "Wrong", "Vietnam"]]
+    response = upload(admin_client, "partners_kol", rows)
+
+    page = response.content.decode()
+    assert "Use a two-letter ISO 3166 country code, e.g. VN or LA." in page
+    assert "Confirm import" not in page
+    assert not Kol.objects.exists()
+
+
+def test_wrong_headers_and_empty_files_get_a_message(admin_client):
+    page = upload(admin_client, "partners_kol", [["Slug", "Nickname"], ["a", "b"]]).content.decode()
+    assert "Unknown columns: Nickname." in page
+    assert "Missing columns: Name." in page
+    assert "Traceback" not in page
+
+    page = upload(admin_client, "partners_kol", [["Slug", "Name"]]).content.decode()
+    assert "No valid data to import." in page
+    assert not Kol.objects.exists()
+
+
+def test_export_applies_the_changelists_filters_and_search(admin_client):
+    ChannelFactory(platform="youtube", display_name="Khoa Pug")
+    ChannelFactory(platform="youtube", display_name="Other")
+    ChannelFactory(platform="tiktok", display_name="Khoa Pug TikTok")
+    url = reverse("admin:partners_channel_export") + "?platform__exact=youtube&q=khoa"
+
+    changelist = admin_client.get(reverse("admin:partners_channel_changelist") + "?platform__exact=youtube&q=khoa")
+    assert url.replace("&", "&amp;") in changelist.content.decode()  # the Export button keeps the list's query
+    form = admin_client.get(url).context["form"]
+    data = {name: "on" for name in form.fields if name.startswith("channelresource_")}
+    response = admin_client.post(url, {**data, "format": CSV, "resource": "0"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[rows[0].index("Display name")] for row in rows[1:]] == ["Khoa Pug"]
+    response = admin_client.post(url, {**data, "format": XLSX, "resource": "0"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_partner_imports_metrics_but_not_kols(client):
+    partner = PartnerCompanyFactory()
+    RosterMembershipFactory(partner=partner, channel__handle="own", channel__platform="tiktok")
+    ChannelFactory(handle="theirs", platform="tiktok")
+    client.force_login(role_user(PARTNER_USERS, partner))
+
+    kols = client.get(reverse("admin:partners_kol_changelist")).content.decode()
+    assert reverse("admin:partners_kol_import") not in kols
+    assert reverse("admin:partners_kol_export") in kols
+    assert client.get(reverse("admin:partners_kol_import")).status_code == 403
+
+    headers = ["Channel platform", "Channel handle", "Measured on", "Followers", "Source URL"]
+    rows = [headers, ["tiktok", "own", "2025-01-01", "5", "https://example.test/"]]
+    rows.append(["tiktok", "theirs", "2025-01-01", "5", "https://example.test/"])
+    page = upload(client, "partners_channelmetric", rows).content.decode()
+    assert "No channel “tiktok @theirs” found." in page
+    assert "Confirm import" not in page
+    assert not ChannelMetric.objects.exists()
+    assert Channel.objects.count() == 2
