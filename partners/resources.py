@@ -1,11 +1,9 @@
 """Spreadsheet resources: KOLs, channels, roster memberships and channel metrics (see kolregistry/sheets.py)."""
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from kolregistry.access import scope_queryset
-from kolregistry.sheets import ScopedForeignKeyWidget, SheetResource, TextWidget, not_found, register_sheet
+from kolregistry.sheets import ScopedForeignKeyWidget, SheetResource, TextWidget, register_sheet
 
 from .filtersets import ChannelFilterSet, ChannelMetricFilterSet, KolFilterSet, RosterMembershipFilterSet
 from .models import (
@@ -73,11 +71,7 @@ class ChannelWidget(ScopedForeignKeyWidget):
         handle = normalise_handle(str(row.get(self.handle_column) or ""))
         if not handle:
             return super().clean(value, row, **kwargs)
-        channels = scope_queryset(self.request, Channel.objects.all())
-        try:
-            return channels.get(platform=platform, handle=handle)
-        except ObjectDoesNotExist:
-            raise ValueError(not_found(Channel, f"{platform} @{handle}")) from None
+        return self.lookup_once(f"{platform} @{handle}", platform=platform, handle=handle)
 
 
 class ChannelReferenceResource(SheetResource):

@@ -262,6 +262,10 @@ def test_headers_follow_the_language_and_english_is_accepted(tmp_path):
         call_command("export_sheet", "kols", "--output", str(tmp_path / "vi.csv"), stderr=io.StringIO())
         headers = csv_rows(tmp_path / "vi.csv")[0]
         assert "Tên" in headers
-        # English labels and field names are accepted whatever the language.
-        rows = [["slug", "Name", "name_en"], ["k2", "Hai", "Two"]]
-        assert "1 new" in import_sheet("kols", write_csv(tmp_path / "en.csv", rows))
+        # English labels and field names are accepted whatever the language; a choice by its code or label.
+        rows = [["slug", "Name", "name_en", "kind"], ["k2", "Hai", "Two", "Cá nhân"], ["k3", "Ba", "", "Organisation"]]
+        assert "2 new" in import_sheet("kols", write_csv(tmp_path / "en.csv", rows))
+    assert dict(Kol.objects.filter(slug__in=["k2", "k3"]).values_list("slug", "kind")) == {
+        "k2": "person",
+        "k3": "organisation",
+    }

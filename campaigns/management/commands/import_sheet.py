@@ -35,7 +35,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as error:
             raise CommandError(f"{path}: {error.strerror}.") from None
-        sheet = SHEETS[resource](request=sheet_request(user))
+        sheet = SHEETS[resource](request=sheet_request(user), html_diff=False)
         try:
             if not data.strip():
                 raise SheetError("The file is empty.")
