@@ -12,8 +12,10 @@ from contextlib import contextmanager
 from copy import copy
 from types import SimpleNamespace
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models
+from django.http import HttpResponseRedirect
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
@@ -211,6 +213,7 @@ class SheetResource(resources.ModelResource):
     # Tuples of field names that identify a row when it has no id, tried in order; a tuple is used when
     # none of its values is None and the first is not empty.
     natural_keys = ()
+    default_request = None
     # Columns that must be in the file (besides those of required model fields).
     required_columns = ()
 
@@ -222,7 +225,7 @@ class SheetResource(resources.ModelResource):
 
     def __init__(self, request=None, html_diff=True, **kwargs):
         super().__init__(**kwargs)
-        self.request = request if request is not None else system_request()
+        self.request = request or self.default_request or system_request()
         if not html_diff:  # a command prints no diff; on 10,000 rows it costs a tenth of the time
             self._meta = copy(self._meta)
             self._meta.skip_html_diff = True
@@ -258,6 +261,12 @@ class SheetResource(resources.ModelResource):
         return field
 
     # Headers -------------------------------------------------------------------------------------------
+
+    def get_export_order(self):
+        return tuple(name for name in super().get_export_order() if name in self.fields)
+
+    def get_import_order(self):
+        return tuple(name for name in super().get_import_order() if name in self.fields)
 
     @classmethod
     def get_error_result_class(cls):
@@ -404,6 +413,11 @@ def row_summary(resource, result):
     return summary
 
 
+def bound_to(resource_class, request):
+    """``resource_class`` whose instances default to ``request``'s scope."""
+    return type(resource_class.__name__, (resource_class,), {"default_request": request, "__module__": __name__})
+
+
 class SheetAdminMixin(ImportExportMixin):
     """Import and export buttons on a changelist: CSV and XLSX, the list's filters and search, the user's scope.
 
@@ -418,6 +432,11 @@ class SheetAdminMixin(ImportExportMixin):
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {"request": request}
 
+    def get_export_resource_classes(self, request):
+        # The export form lists the columns from a resource it builds itself: bound to the request, it
+        # offers a partner no internal column.
+        return [bound_to(resource_class, request) for resource_class in super().get_export_resource_classes(request)]
+
     def has_import_permission(self, request):
         return self.has_add_permission(request) or self.has_change_permission(request)
 
@@ -427,6 +446,13 @@ class SheetAdminMixin(ImportExportMixin):
     def get_import_data_kwargs(self, **kwargs):
         # A file that changed between the preview and the confirmation writes nothing if any row fails.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed since the preview (someone else's edit): the transaction was rolled back.
+            messages.error(request, _("Nothing was imported: some rows no longer pass. Import the file again."))
+            return HttpResponseRedirect(request.get_full_path().replace("process_import/", "import/"))
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, SheetError):

@@ -1,6 +1,7 @@
 """Spreadsheet import and export in the admin: preview, confirmation, errors, filtered and scoped exports."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.roles import PARTNER_USERS
-from partners.models import Channel, ChannelMetric, Kol
+from partners.models import Channel, ChannelMetric, Kol, RosterMembership
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
 from tests.helpers import role_user
 
@@ -106,3 +107,47 @@ def test_partner_imports_metrics_but_not_kols(client):
     assert "Confirm import" not in page
     assert not ChannelMetric.objects.exists()
     assert Channel.objects.count() == 2
+
+    url = reverse("admin:partners_channel_export")
+    form = client.get(url).context["form"]
+    data = {name: "on" for name in form.fields if name.startswith("channelresource_")}
+    exported = client.post(url, {**data, "format": CSV, "resource": "0"}).content.decode("utf-8-sig")
+    assert "own" in exported and "theirs" not in exported
+    assert "Notes" not in exported.splitlines()[0]
+
+
+def test_round_trip_windows_1258_dates_and_formulas_through_the_admin(admin_client):
+    KolFactory(slug="trap", name='=HYPERLINK("http://evil.example/", "Click")')
+    url = reverse("admin:partners_kol_export")
+    form = admin_client.get(url).context["form"]
+    data = {name: "on" for name in form.fields if name.startswith("kolresource_")}
+    exported = admin_client.post(url, {**data, "format": CSV, "resource": "0"}).content
+    assert "'=HYPERLINK(" in exported.decode("utf-8-sig")
+
+    sheet = SimpleUploadedFile("kols.csv", exported, "text/csv")
+    preview = admin_client.post(reverse("admin:partners_kol_import"), {"format": CSV, "import_file": sheet})
+    assert [row.import_type for row in preview.context["result"].rows] == ["skip"]
+
+    # Windows-1258 (Quách: a letter of the code page) with a dd/mm/yyyy date, on a channel.
+    rows = "Platform,Handle,Display name,Launch date,KOL (slug)\ntiktok,quachbeem,Quách Beem,17/05/2024,trap\n"
+    sheet = SimpleUploadedFile("channels.csv", rows.encode("cp1258"), "text/csv")
+    preview = admin_client.post(reverse("admin:partners_channel_import"), {"format": CSV, "import_file": sheet})
+    admin_client.post(reverse("admin:partners_channel_process_import"), preview.context["confirm_form"].initial)
+    channel = Channel.objects.get(handle="quachbeem")
+    assert (channel.display_name, channel.launched_on) == ("Quách Beem", datetime.date(2024, 5, 17))
+
+
+def test_a_confirmation_that_no_longer_passes_writes_nothing(admin_client):
+    channel = ChannelFactory(platform="youtube", handle="khoapug")
+    partner, other = PartnerCompanyFactory(slug="schannel"), PartnerCompanyFactory()
+    ChannelFactory(platform="facebook", handle="other")
+    rows = [["Channel platform", "Channel handle", "Partner company (slug)", "Starts on"]]
+    rows += [["youtube", "khoapug", "schannel", "2024"], ["facebook", "other", "schannel", "2024"]]
+    preview = upload(admin_client, "partners_rostermembership", rows)
+    RosterMembershipFactory(channel=channel, partner=other, starts_on=datetime.date(2023, 1, 1))  # meanwhile
+
+    confirm = preview.context["confirm_form"].initial
+    response = admin_client.post(reverse("admin:partners_rostermembership_process_import"), confirm, follow=True)
+
+    assert "Nothing was imported" in response.content.decode()
+    assert not RosterMembership.objects.filter(partner=partner).exists()
