@@ -13,6 +13,11 @@ def test_import_and_export_buttons_and_the_import_preview(page, live_server, dem
     for link in ("a.import_link", "a.export_link"):
         assert_in_viewport(page, page.locator(f".object-tools {link}"))
     screenshot(page, "sheets-kol-changelist")
+    page.click(".object-tools a.export_link")
+    page.wait_for_load_state()
+    assert "q=beem" in page.url  # the export keeps the list's search
+    screenshot(page, "sheets-kol-export")
+    page.go_back()
 
     sheet = tmp_path / "kols.csv"
     sheet.write_text("Slug,Tên,Loại\nquach-beem,Quách Beem,person\nkhoa-pug,Khoa Pug,person\n", encoding="utf-8")
