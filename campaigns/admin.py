@@ -22,12 +22,14 @@ from kolregistry.admin import (
     short_url,
 )
 from kolregistry.dates import stated_date
+from kolregistry.sheets import SheetAdminMixin
 from partners import admin as partners_admin
 from partners.admin import CampaignMouStatusFilter, ChannelManagedByPartnerFilter, PlatformsFilter
 from partners.choices import Platform
 from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 
 from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
+from .resources import CampaignReportResource
 
 # A change page lists at most this many of the record's stated facts, and links to the list of all of them.
 STATED_FACTS_SHOWN = 10
@@ -257,8 +259,10 @@ class AssignmentAdmin(RegistryAdmin):
 
 
 @admin.register(CampaignReport)
-class CampaignReportAdmin(RegistryAdmin):
+class CampaignReportAdmin(SheetAdminMixin, RegistryAdmin):
     """Campaign reach figures as each source reported them."""
+
+    resource_classes = (CampaignReportResource,)
 
     form = PlatformsForm
     # Every figure one compares; approximate ones are marked "≈" in their cells.

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # Swagger UI and ReDoc as static files of the registry, so the API docs need no CDN.
     "drf_spectacular_sidecar",
     "simple_history",
+    # Spreadsheet import and export in the admin (kolregistry/sheets.py).
+    "import_export",
     "axes",
     "django_guid",
     "csp",
@@ -393,3 +395,7 @@ LOGGING = {
         "django_guid": {"level": "ERROR"},
     },
 }
+
+# Spreadsheet import and export (kolregistry/sheets.py): a file is written in one transaction or not at all.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True

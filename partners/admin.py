@@ -23,6 +23,7 @@ from kolregistry.admin import (
 )
 from kolregistry.dates import stated_date
 from kolregistry.names import country_name
+from kolregistry.sheets import SheetAdminMixin
 
 from .choices import MouAlertThreshold, MouStatus, Platform
 from .models import (
@@ -37,6 +38,7 @@ from .models import (
     RosterMembership,
     active_on_condition,
 )
+from .resources import ChannelMetricResource, ChannelResource, KolResource, RosterMembershipResource
 from .services import renew_mou
 
 # List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
@@ -267,8 +269,10 @@ class PartnerCompanyAdmin(RegistryAdmin):
 
 
 @admin.register(Kol)
-class KolAdmin(RegistryAdmin):
+class KolAdmin(SheetAdminMixin, RegistryAdmin):
     """KOLs with their channels; search also matches their channels' names and handles."""
+
+    resource_classes = (KolResource,)
 
     list_display = ("name", "name_en", "kind", "nationality_name", "channel_count")
     list_filter = ("kind", NationalityFilter)
@@ -294,8 +298,10 @@ class KolAdmin(RegistryAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(RegistryAdmin):
+class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
     """Channels with their owner, latest follower count, metrics and roster history."""
+
+    resource_classes = (ChannelResource,)
 
     # The name falls back to the handle; handle and language are on the change page.
     list_display = ("name", "platform", "owner", "managed_by_today", "followers", "followers_on")
@@ -332,8 +338,10 @@ class ChannelAdmin(RegistryAdmin):
 
 
 @admin.register(ChannelMetric)
-class ChannelMetricAdmin(RegistryAdmin):
+class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
     """Dated audience snapshots; conflicting figures stand side by side."""
+
+    resource_classes = (ChannelMetricResource,)
 
     # Approximate figures are marked "≈" in their cells rather than in a column of their own.
     list_display = ("channel", "measured", "subject", "followers", "likes", "views", "comments")
@@ -349,8 +357,10 @@ class ChannelMetricAdmin(RegistryAdmin):
 
 
 @admin.register(RosterMembership)
-class RosterMembershipAdmin(RegistryAdmin):
+class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
     """Who managed which channel, and when."""
+
+    resource_classes = (RosterMembershipResource,)
 
     list_display = ("channel", "partner", "starts_on", "ends_on", "active_today")
     list_filter = (("partner", admin.RelatedOnlyFieldListFilter), ActiveTodayFilter, "channel__platform")
