@@ -399,3 +399,6 @@ LOGGING = {
 # Spreadsheet import and export (kolregistry/sheets.py): a file is written in one transaction or not at all.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
+# Rows one admin import may hold: the request must finish within gunicorn's 30 s timeout, and 1,000 rows
+# take about 8 s (scripts/benchmark_sheets.py); manage.py import_sheet has no limit.
+SHEET_ADMIN_MAX_ROWS = env_int("KOLREG_SHEET_ADMIN_MAX_ROWS", 1000, minimum=1)

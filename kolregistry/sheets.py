@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from copy import copy
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -28,6 +29,7 @@ from simple_history.models import HistoricalRecords
 
 from kolregistry.access import Access, internal_fields, scope_queryset
 from kolregistry.dates import ISO_PATTERN, LOCAL_PATTERN, PartialDate, PartialDateField
+from kolregistry.figures import figure
 from kolregistry.text import fold
 
 # Text that a spreadsheet would run as a formula; exported behind a quote, which the import removes again.
@@ -223,9 +225,10 @@ class SheetResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
-    def __init__(self, request=None, html_diff=True, **kwargs):
+    def __init__(self, request=None, html_diff=True, max_rows=None, **kwargs):
         super().__init__(**kwargs)
         self.request = request if request is not None else system_request()
+        self.max_rows = max_rows
         if not html_diff:  # a command prints no diff: rendering one per row would be wasted
             self._meta = copy(self._meta)
             self._meta.skip_html_diff = True
@@ -315,12 +318,23 @@ class SheetResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         try:
             dataset.headers = self.check_headers(dataset.headers)
+            self.check_size(dataset)
         except SheetError:
             dataset.wipe()  # no row is looked at
             raise
         for name in self.implied_columns():
             if self.column(name) not in dataset.headers:
                 dataset.append_col([""] * len(dataset), header=self.column(name))
+
+    def check_size(self, dataset):
+        if self.max_rows and len(dataset) > self.max_rows:
+            raise SheetError(
+                _(
+                    "The file has %(rows)s rows; the admin imports at most %(max)s at a time. Split the file, "
+                    "or import it with manage.py import_sheet, which has no limit."
+                )
+                % {"rows": figure(len(dataset)), "max": figure(self.max_rows)}
+            )
 
     def implied_columns(self):
         """Columns that may be left out because others stand in for them (a channel's id for its handle)."""
@@ -428,7 +442,8 @@ class SheetAdminMixin(ImportExportMixin):
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):
-        return {"request": request}
+        # A request must answer within the server's timeout: a long file goes through import_sheet.
+        return {"request": request, "max_rows": settings.SHEET_ADMIN_MAX_ROWS}
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) or self.has_change_permission(request)

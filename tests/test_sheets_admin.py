@@ -145,3 +145,15 @@ def test_a_confirmation_that_no_longer_passes_writes_nothing(admin_client):
 
     assert "Nothing was imported" in response.content.decode()
     assert not RosterMembership.objects.filter(partner=partner).exists()
+
+
+def test_a_file_over_the_admins_row_limit_is_refused_and_points_to_the_command(admin_client, settings):
+    settings.SHEET_ADMIN_MAX_ROWS = 3
+    rows = [["Slug", "Name"]] + [[f"kol-{n}", f"KOL {n}"] for n in range(4)]
+
+    page = upload(admin_client, "partners_kol", rows).content.decode()
+
+    assert "The file has 4 rows; the admin imports at most 3 at a time." in page
+    assert "manage.py import_sheet" in page
+    assert not Kol.objects.exists()
+    assert "Confirm import" in upload(admin_client, "partners_kol", rows[:4]).content.decode()
