@@ -5,12 +5,12 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from partners.models import Channel
+from partners.models import Channel, ChannelMetric
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
 from tests.helpers import partner_client, results
 
@@ -95,3 +95,16 @@ def test_a_bad_updated_since_is_a_400(api, value):
     response = api.get("/api/v1/kols/", {"updated_since": value})
     assert response.status_code == 400
     assert "ISO 8601" in response.json()["updated_since"][0]
+
+
+@pytest.mark.parametrize(
+    ("model", "index"), [(Channel, "channel_updated_at_idx"), (ChannelMetric, "channel_metric_updated_at_idx")]
+)
+def test_updated_since_on_the_large_tables_uses_an_index(model, index):
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is PostgreSQL's")
+    since = timezone.now() - datetime.timedelta(days=1)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        explained = model.objects.filter(updated_at__gte=since).explain()
+    assert index in explained
