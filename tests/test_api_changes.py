@@ -7,7 +7,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from partners.models import Channel, RosterMembership
-from tests.factories import ChannelFactory, PartnerCompanyFactory, RosterMembershipFactory
+from tests.factories import ChannelFactory, MouFactory, PartnerCompanyFactory, RosterMembershipFactory
 from tests.helpers import partner_client
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +213,21 @@ def test_a_page_costs_the_same_queries_however_many_records_it_holds(world, djan
     with django_assert_max_num_queries(30):
         response = client.get("/api/v1/changes/", {"limit": 500})
     assert len(response.json()["results"]) > 40
+
+
+def test_channels_named_in_a_partners_mou_come_and_go_with_it(world, api):
+    mou = MouFactory(partner=world["ours"])
+    named = ChannelFactory()
+    client = partner_client(APIClient(), world["ours"])
+    _entries, cursor = read_feed(client, resources=("channels", "mous"))
+    mou.channels.add(named)
+    entries, cursor = read_feed(client, cursor, ("channels", "mous"))
+    # The channel's own creation was out of view when the cursor passed it: the MOU brings it in.
+    assert [(e["resource"], e["id"], e["action"]) for e in entries][-2:] == [
+        ("channels", named.pk, "updated"),
+        ("mous", mou.pk, "updated"),
+    ]
+    assert entries[-1]["fields"] == ["channels"]
+    mou.channels.remove(named)
+    entries, _cursor = read_feed(client, cursor, ("channels",))
+    assert [(e["id"], e["action"]) for e in entries] == [(named.pk, "deleted")]
