@@ -231,3 +231,10 @@ def test_channels_named_in_a_partners_mou_come_and_go_with_it(world, api):
     mou.channels.remove(named)
     entries, _cursor = read_feed(client, cursor, ("channels",))
     assert [(e["id"], e["action"]) for e in entries] == [(named.pk, "deleted")]
+
+
+def test_the_feed_needs_credentials_and_reads_in_the_browsable_api(client, staff_user):
+    assert client.get("/api/v1/changes/").status_code == 401
+    client.force_login(staff_user)
+    response = client.get("/api/v1/changes/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
