@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partners', '0007_inferences_and_stated_facts'),
+        ('partners', '0008_mou_notice_period_responsible_and_alerts'),
     ]
 
     operations = [
