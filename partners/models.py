@@ -317,7 +317,11 @@ class Channel(SearchableModel):
             ),
             *aligned_constraints("channel", "launched_on"),
         ]
-        indexes = [models.Index(fields=["followers"], name="channel_followers_idx")]
+        indexes = [
+            models.Index(fields=["followers"], name="channel_followers_idx"),
+            # ?updated_since= on 100k channels.
+            models.Index(fields=["updated_at"], name="channel_updated_at_idx"),
+        ]
 
     def __str__(self):
         name = self.display_name or self.handle or _("unnamed channel")
@@ -437,6 +441,8 @@ class ChannelMetric(SourcedModel):
             ),
             *aligned_constraints("channel_metric", "measured_on"),
         ]
+        # ?updated_since= on a million metrics.
+        indexes = [models.Index(fields=["updated_at"], name="channel_metric_updated_at_idx")]
 
     def __str__(self):
         return f"{self.channel} @ {stated_date(self, 'measured_on')}"

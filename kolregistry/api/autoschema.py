@@ -46,6 +46,8 @@ ERROR_DESCRIPTIONS = {
 # drf-spectacular's alternative for a blank string where the field has a format (URLField).
 BLANK_STRING = {"type": "string", "maxLength": 0}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSV_MEDIA_TYPE = "text/csv"
+CSV_SCHEMA = {"type": "string", "description": "`?format=csv`: the whole list as CSV, one header row first."}
 
 
 class RegistryAutoSchema(AutoSchema):
@@ -88,6 +90,8 @@ class RegistryAutoSchema(AutoSchema):
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
         response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if CSV_MEDIA_TYPE in response.get("content", {}):
+            response["content"][CSV_MEDIA_TYPE] = {"schema": CSV_SCHEMA}
         model = self.brief_model()
         if model is None or status_code != "200":
             return response
@@ -97,6 +101,8 @@ class RegistryAutoSchema(AutoSchema):
         item = {"anyOf": [full, self.resolve_serializer(brief_serializer_for(model), direction).ref]}
         for media_type in response.get("content", {}).values():
             schema = media_type["schema"]
+            if schema == CSV_SCHEMA:
+                continue
             if schema == full:
                 media_type["schema"] = item
             else:
@@ -171,5 +177,9 @@ class RegistryAutoSchema(AutoSchema):
             schema = {"$ref": "#/components/schemas/Error"}
         return {
             "description": ERROR_DESCRIPTIONS[code],
-            "content": {media_type: {"schema": schema} for media_type in self.map_renderers("media_type")},
+            "content": {
+                media_type: {"schema": schema}
+                for media_type in self.map_renderers("media_type")
+                if media_type != CSV_MEDIA_TYPE  # errors are JSON whatever the format
+            },
         }

@@ -1,11 +1,17 @@
 """FilterSet building blocks shared by the apps' filtersets: scoped subqueries, search, slug and id filters."""
 
+import datetime
+
 import django_filters
 from django import forms
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.filters import BaseFilterBackend
 
 from kolregistry.access import scope_queryset
 from kolregistry.text import fold
@@ -134,3 +140,50 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         return search(queryset, value, *self.search_text_paths)
+
+
+TIMESTAMP_HELP = _("Give an ISO 8601 date and time, such as 2026-11-26T08:00:00+07:00.")
+
+
+def parse_timestamp(value):
+    """An aware datetime from ISO 8601 text (a date alone is its midnight, local time), or None.
+
+    Raises ValueError or OverflowError for a well-formed but impossible moment (2026-02-30, year 0).
+    """
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        moment = day and datetime.datetime.combine(day, datetime.time())
+    if moment is None:
+        return None
+    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return moment.astimezone(datetime.UTC)  # raises OverflowError at the ends of the calendar
+
+
+class UpdatedSinceFilter(BaseFilterBackend):
+    """``?updated_since=<ISO timestamp>`` on every list: the rows whose ``updated_at`` is that moment or later."""
+
+    parameter = "updated_since"
+
+    def filter_queryset(self, request, queryset, view):
+        value = request.query_params.get(self.parameter) or ""
+        if not value:
+            return queryset
+        try:
+            moment = parse_timestamp(value)
+        except (ValueError, OverflowError):
+            moment = None
+        if moment is None:
+            raise DrfValidationError({self.parameter: [TIMESTAMP_HELP]})
+        return queryset.filter(updated_at__gte=moment)
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.parameter,
+                "required": False,
+                "in": "query",
+                "description": "Only rows changed at or after this moment (ISO 8601, e.g. 2026-11-26T08:00:00+07:00).",
+                "schema": {"type": "string", "format": "date-time"},
+            }
+        ]

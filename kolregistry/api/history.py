@@ -68,6 +68,34 @@ def m2m_values(history_model, m2m_fields, history_ids):
     return values
 
 
+def told_fields(history_model, hidden_fields=frozenset()):
+    """``(fields, many-to-many fields)`` of ``history_model`` that a reader is told about."""
+    hidden = UNTOLD_FIELDS | hidden_fields
+    fields = [f for f in history_model.tracked_fields if f.editable and f.name not in hidden]
+    m2m_fields = [f for f in history_model._history_m2m_fields if f.name not in hidden]
+    return fields, m2m_fields
+
+
+def record_values(history_model, records, hidden_fields=frozenset()):
+    """Per record, ``{field name: JSON value}`` of the told fields: one query per many-to-many field."""
+    fields, m2m_fields = told_fields(history_model, hidden_fields)
+    ids = [record.history_id for record in records]
+    related = m2m_values(history_model, m2m_fields, ids) if m2m_fields and ids else {}
+    rows = []
+    for record in records:
+        values = {field.name: json_value(getattr(record, field.attname)) for field in fields}
+        values.update(related.get(record.history_id, {}))
+        rows.append(values)
+    return rows
+
+
+def changed_names(previous, values):
+    """The names of the fields that differ: on a first record, those that have a value."""
+    if previous is None:
+        return [name for name, new in values.items() if new not in (None, "", [])]
+    return [name for name, new in values.items() if previous[name] != new]
+
+
 def history_entries(history_queryset, hidden_fields=frozenset(), visible_ids=None):
     """The records of one object, newest first, each with its changes against the record before it.
 
@@ -77,24 +105,14 @@ def history_entries(history_queryset, hidden_fields=frozenset(), visible_ids=Non
     many-to-many field, plus one per related model when masking.
     """
     model = history_queryset.model
-    hidden = UNTOLD_FIELDS | hidden_fields
-    fields = [f for f in model.tracked_fields if f.editable and f.name not in hidden]
-    m2m_fields = [f for f in model._history_m2m_fields if f.name not in hidden]
+    fields, m2m_fields = told_fields(model, hidden_fields)
     records = list(history_queryset.select_related("history_user").order_by("history_date", "history_id"))
-    related = m2m_values(model, m2m_fields, [record.history_id for record in records]) if m2m_fields else {}
-    rows = []
-    for record in records:
-        values = {field.name: json_value(getattr(record, field.attname)) for field in fields}
-        values.update(related.get(record.history_id, {}))
-        rows.append(values)
+    rows = record_values(model, records, hidden_fields)
     if visible_ids is not None:
         mask_out_of_scope(rows, [f for f in fields if f.is_relation] + m2m_fields, visible_ids)
     entries, previous = [], None
     for record, values in zip(records, rows, strict=True):
-        if previous is None:
-            changes = [(name, None, new) for name, new in values.items() if new not in (None, "", [])]
-        else:
-            changes = [(name, previous[name], new) for name, new in values.items() if previous[name] != new]
+        changes = [(name, previous and previous[name], values[name]) for name in changed_names(previous, values)]
         user = record.history_user
         entries.append(
             {

@@ -35,3 +35,12 @@ class BriefRelatedFieldSchema(OpenApiSerializerFieldExtension):
 BRIEF_PARAMETER = OpenApiParameter(
     "brief", bool, description="Return only the brief form {id, url, display, slug} of each object."
 )
+FORMAT_PARAMETER = OpenApiParameter(
+    "format",
+    str,
+    enum=["json", "csv"],
+    description=(
+        "`csv`: the whole filtered list (not one page) as a streamed CSV file, UTF-8 with a BOM, one column per "
+        "field (a related object as `field.id` and `field.display`)."
+    ),
+)

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import APIRootView
 
+from .changes import ChangeFeedView, resources_from
 from .docs import redoc_bundle, redoc_view, swagger_view
 
 # The apps' URL modules come from settings.API_URLCONFS, by name, so the core imports no app.
@@ -35,13 +36,18 @@ class RegistryRootView(APIRootView):
 
 
 root_view = RegistryRootView.as_view(
-    api_root_dict={prefix: f"{basename}-list" for router in ROUTERS for prefix, _viewset, basename in router.registry}
+    api_root_dict={
+        **{prefix: f"{basename}-list" for router in ROUTERS for prefix, _viewset, basename in router.registry},
+        "changes": "api-changes",
+    }
 )
 
 urlpatterns = [
     path("", root_view, name="api-root"),
     path("auth/", include("accounts.api.urls")),
     path("schema/", RegistrySchemaView.as_view(), name="api-schema"),
+    # The change feed of the routers' resources (kolregistry/api/changes.py).
+    path("changes/", ChangeFeedView.as_view(resources=resources_from(ROUTERS)), name="api-changes"),
     # The docs: Swagger UI and ReDoc, served by the registry itself (kolregistry/api/docs.py).
     path("docs/", swagger_view, name="api-docs"),
     path("redoc/", redoc_view, name="api-redoc"),

@@ -1,16 +1,21 @@
-"""The base of every registry viewset: ``?brief=``, ``?ordering=``, access scoping and ``/history/``."""
+"""The base of every registry viewset: ``?brief=``, ``?ordering=``, ``?updated_since=``, ``?format=csv``,
+access scoping and ``/history/``."""
 
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.renderers import JSONRenderer
 
 from kolregistry.access import scope_queryset, scope_related
 
 from .concurrency import OptimisticConcurrencyMixin
+from .export import CsvRenderer, csv_response
 from .fields import brief_serializer_for
+from .filters import UpdatedSinceFilter
 from .history import HistoryMixin
-from .schema import BRIEF_PARAMETER
+from .schema import BRIEF_PARAMETER, FORMAT_PARAMETER
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
@@ -26,6 +31,25 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
 
     ordering = ("-id",)
     ordering_choices = {}
+    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CsvRenderer())
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, CsvRenderer):
+            # Filtered here, before streaming starts, so that a bad filter is still a 400.
+            return csv_response(self, self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        if isinstance(getattr(self.request, "accepted_renderer", None), CsvRenderer):
+            # Errors are JSON whatever the format asked for.
+            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().handle_exception(exc)
 
     @property
     def brief(self):
@@ -68,7 +92,7 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
 
     @classmethod
     def list_parameters(cls):
-        parameters = [BRIEF_PARAMETER]
+        parameters = [BRIEF_PARAMETER, FORMAT_PARAMETER]
         if cls.ordering_choices:
             parameters.append(OpenApiParameter("ordering", str, enum=list(cls.ordering_choices)))
         return parameters

@@ -38,6 +38,7 @@ def test_api_root_lists_every_resource(api):
         "assignments",
         "campaign-reports",
         "stated-facts",
+        "changes",
     }
 
 
