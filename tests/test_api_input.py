@@ -200,3 +200,13 @@ def test_an_over_long_hashtag_is_a_form_error_in_the_admin(admin_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["name"]
     assert not Hashtag.objects.exists()
+
+
+@pytest.mark.parametrize("reference", ["²", "١", "3.0", {"id": "²"}])
+def test_a_related_id_that_is_not_ascii_digits_is_a_400(api, reference):
+    from tests.factories import AgencyFactory
+
+    agency = AgencyFactory()
+    response = api.patch(f"/api/v1/agencies/{agency.pk}/", {"parent": reference}, format="json")
+    assert response.status_code == 400, response.content
+    assert "parent" in response.json()

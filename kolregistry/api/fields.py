@@ -106,7 +106,12 @@ class BriefRelatedField(serializers.RelatedField):
         if isinstance(data, dict):
             data = data.get("id")
         model_name = self.model._meta.verbose_name
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+        # isascii(): "²" is a digit to isdigit() but not to int().
+        if (
+            isinstance(data, bool)
+            or not isinstance(data, int | str)
+            or not (str(data).isascii() and str(data).isdigit())
+        ):
             self.fail("incorrect_type", model=model_name)
         try:
             return self.get_queryset().get(pk=int(data))
