@@ -359,6 +359,9 @@ class RegistryHistoryContextHelper(HistoricalRecordContextHelper):
         if change.field == "inferences":
             items = (value or {}).items() if isinstance(value, dict) else ()
             return "; ".join(f"{field_label(self.model, name)} — {reason}" for name, reason in items) or "—"
+        if isinstance(value, DeletedObject) and value.pk is None:
+            # django-simple-history reads an empty foreign key as a deleted object "(pk=None)".
+            return "—"
         return super().prepare_delta_change_value(change, value)
 
 

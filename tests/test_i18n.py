@@ -192,14 +192,20 @@ def test_the_compiled_catalogue_is_up_to_date(domain):
 
 
 def library_texts():
-    """The msgids of Django's catalogues and the source of django-simple-history and django-axes."""
+    """The msgids of Django's catalogues and the source of django-simple-history, django-axes and
+    django-import-export."""
     site_packages = Path(django.__file__).parent.parent
     msgids = set()
     for path in Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"):
         msgids.update(entry.msgid for entry in polib.pofile(str(path)))
+    libraries = ("simple_history", "axes", "import_export")
+    # A library's own catalogues hold its msgids whole, where its source may split them over lines.
+    for library in libraries:
+        for path in (site_packages / library).glob("locale/*/LC_MESSAGES/django.po"):
+            msgids.update(entry.msgid for entry in polib.pofile(str(path)))
     sources = [
         path.read_text(encoding="utf-8")
-        for library in ("simple_history", "axes")
+        for library in libraries
         for path in (site_packages / library).glob("**/*")
         if path.suffix in {".py", ".html"}
     ]

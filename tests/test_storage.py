@@ -90,6 +90,7 @@ def mou_with_document():
         "partner": PartnerCompanyFactory().pk,
         "starts_on": "2024-01-01",
         "ends_on": "2027-12-31",
+        "notice_period_days": "90",
         "document": SimpleUploadedFile("mou.pdf", PDF, content_type="application/pdf"),
     }
 

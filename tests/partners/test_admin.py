@@ -669,3 +669,14 @@ def test_a_partner_counts_only_the_channels_of_a_kol_it_may_see(client, admin_cl
 
     assert [row.channel_total for row in staff_row] == [2]
     assert [row.channel_total for row in partner_row] == [1]
+
+
+def test_mou_history_shows_a_foreign_key_set_from_empty_as_empty_not_deleted(admin_client, staff_user):
+    mou = MouFactory(title="First title")
+    mou.responsible = staff_user
+    mou.save()
+
+    page = admin_client.get(reverse("admin:partners_mou_history", args=[mou.pk])).content.decode()
+
+    assert "pk=None" not in page
+    assert "Deleted" not in page
