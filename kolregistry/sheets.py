@@ -17,17 +17,17 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
-from import_export import resources, widgets
-from import_export.admin import ImportExportMixin
+from import_export import fields, resources, widgets
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
 from import_export.results import Error
 from simple_history.models import HistoricalRecords
 
-from kolregistry.access import Access, internal_fields, scope_queryset
+from kolregistry.access import Access, internal_fields, scope_queryset, scope_related
 from kolregistry.dates import ISO_PATTERN, LOCAL_PATTERN, PartialDate, PartialDateField
 from kolregistry.figures import figure
 from kolregistry.text import fold
@@ -213,6 +213,10 @@ class SheetErrorResult(Error):
 class SheetResource(resources.ModelResource):
     """The registry's resource: localised headers with aliases, scoped matching, history with the user."""
 
+    # False for a sheet made by ``export_only_sheet``: import_sheet and the admin refuse to import it.
+    importable = True
+    filterset_class = None
+
     # Tuples of field names that identify a row when it has no id, tried in order; a tuple is used when
     # none of its values is None and the first is not empty.
     natural_keys = ()
@@ -390,11 +394,108 @@ class SheetResource(resources.ModelResource):
 
     # Export --------------------------------------------------------------------------------------------
 
+    def export(self, queryset=None, **kwargs):
+        # The related rows every column names, loaded once (not per row) and masked to the user's scope.
+        queryset = self.get_queryset() if queryset is None else queryset
+        joined, prefetched = self.relations()
+        queryset = queryset.select_related(None).prefetch_related(None)
+        queryset = scope_related(self.request, queryset.select_related(*joined).prefetch_related(*prefetched))
+        return super().export(queryset=queryset, **kwargs)
+
+    def relations(self):
+        """``(select_related paths, prefetch_related names)`` of the exported columns."""
+        joined, prefetched = set(), set()
+        for field in self.fields.values():
+            model, path = self._meta.model, []
+            for part in (field.attribute or "").split("__"):
+                try:
+                    model_field = model._meta.get_field(part)
+                except FieldDoesNotExist:
+                    break
+                if model_field.many_to_many and not path:
+                    prefetched.add(part)
+                if not (model_field.many_to_one or model_field.one_to_one):
+                    break
+                path.append(part)
+                joined.add("__".join(path))
+                model = model_field.related_model
+        return sorted(joined), sorted(prefetched)
+
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
             return "'" + value
         return value
+
+
+class ReadableWidget(widgets.ForeignKeyWidget):
+    """A related row written by its natural key (slug, username, name) or else as its name; export only."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else readable(value, self.field)
+
+
+class ReadableListWidget(widgets.ManyToManyWidget):
+    """Related rows as "a, b": each by its natural key or name; export only."""
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(readable(row, self.field) for row in value.all()) if value is not None else ""
+
+
+def readable(row, field):
+    return str(getattr(row, field)) if field else str(row)
+
+
+def natural_field(model):
+    """The field that names a row of ``model`` for a person, or None when only its name (``str``) does."""
+    for name in ("slug", "username", "name"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.unique:
+            return name
+    return None
+
+
+# Never in a sheet: derived, machine-only or secret.
+UNEXPORTED = {"search_text", "inferences", "password", "user_permissions", "created_at", "updated_at"}
+
+
+def export_only_sheet(name, model, filterset_class=None):
+    """Register an export-only sheet of every readable field of ``model``, related rows by natural key.
+
+    Used for the admins' lists that have no import: they export as the importable sheets do (headers,
+    scope, internal fields, formulas), and ``export_sheet NAME`` writes the same file.
+    """
+    names, declared = [], {}
+    for model_field in model._meta.get_fields():
+        if not (model_field.concrete or (model_field.many_to_many and not model_field.auto_created)):
+            continue
+        if model_field.name in UNEXPORTED or isinstance(model_field, models.GeneratedField):
+            continue
+        if model_field.name.endswith("_precision"):  # part of its PartialDateField
+            continue
+        names.append(model_field.name)
+        if model_field.is_relation:
+            related = model_field.related_model
+            key = natural_field(related)
+            label = capfirst(model_field.verbose_name)
+            if key:
+                label = format_lazy("{} ({})", label, related._meta.get_field(key).verbose_name)
+            widget = (ReadableListWidget if model_field.many_to_many else ReadableWidget)(related, key or "pk")
+            widget.field = key
+            declared[model_field.name] = fields.Field(model_field.name, label, widget=widget)
+        elif isinstance(model_field, models.JSONField):
+            declared[model_field.name] = fields.Field(model_field.name, model_field.name, widget=ListWidget())
+    names.sort(key=lambda name: name in ("source_url", "notes"))  # the record's own columns first
+    meta = type("Meta", (SheetResource.Meta,), {"model": model, "fields": tuple(names), "export_order": tuple(names)})
+    attrs = {"Meta": meta, "importable": False, "filterset_class": filterset_class, "__module__": model.__module__}
+    return register_sheet(name)(type(f"{model.__name__}Sheet", (SheetResource,), {**attrs, **declared}))
+
+
+def importable_sheets():
+    return sorted(name for name, sheet in SHEETS.items() if sheet.importable)
 
 
 @contextmanager
@@ -427,29 +528,37 @@ def row_summary(resource, result):
     return summary
 
 
-class SheetAdminMixin(ImportExportMixin):
-    """Import and export buttons on a changelist: CSV and XLSX, the list's filters and search, the user's scope.
+class SheetExportMixin(ExportMixin):
+    """An export button on a changelist: CSV and XLSX, the list's filters and search, the user's scope.
 
-    Import needs the permission to add or change the model (partners: metrics and reports); each row is
-    checked again against the action it takes.
+    ``resource_classes`` names the sheet (an importable one, or one of ``export_only_sheet``).
     """
 
     formats = SHEET_FORMATS
     # The whole list, every column the user may see: the library's column picker needs an inline script,
     # which the Content-Security-Policy blocks.
     export_form_class = ExportForm
-    # The registry's own changelist template stays the base (the "deleted" link).
-    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         # A request must answer within the server's timeout: a long file goes through import_sheet.
         return {"request": request, "max_rows": settings.SHEET_ADMIN_MAX_ROWS}
 
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) or self.has_change_permission(request)
-
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+
+class SheetAdminMixin(SheetExportMixin, ImportExportMixin):
+    """Import and export buttons on a changelist (see ``SheetExportMixin`` for the export).
+
+    Import needs the permission to add or change the model (partners: metrics and reports); each row is
+    checked again against the action it takes.
+    """
+
+    # The registry's own changelist template stays the base (the "deleted" link).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) or self.has_change_permission(request)
 
     def get_import_data_kwargs(self, **kwargs):
         # A file that changed between the preview and the confirmation writes nothing if any row fails.
