@@ -24,7 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
-from import_export.results import Error
+from import_export.results import Error, RowResult
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import Access, internal_fields, scope_queryset, scope_related
@@ -547,6 +547,9 @@ class SheetExportMixin(ExportMixin):
         return self.has_view_permission(request)
 
 
+CHANGES = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_DELETE)
+
+
 class SheetAdminMixin(SheetExportMixin, ImportExportMixin):
     """Import and export buttons on a changelist (see ``SheetExportMixin`` for the export).
 
@@ -559,6 +562,15 @@ class SheetAdminMixin(SheetExportMixin, ImportExportMixin):
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def import_action(self, request, *args, **kwargs):
+        response = super().import_action(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if context.get("confirm_form") and result is not None and not any(result.totals[kind] for kind in CHANGES):
+            del context["confirm_form"]  # confirming would write nothing
+            messages.info(request, _("Every row is unchanged: there is nothing to import."))
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         # A file that changed between the preview and the confirmation writes nothing if any row fails.

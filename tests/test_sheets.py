@@ -269,3 +269,9 @@ def test_headers_follow_the_language_and_english_is_accepted(tmp_path):
         "k2": "person",
         "k3": "organisation",
     }
+
+
+def test_the_command_has_no_row_limit(tmp_path, settings):
+    settings.SHEET_ADMIN_MAX_ROWS = 2  # the admin's limit only
+    rows = [KOL_HEADERS] + [[f"kol-{n}", f"KOL {n}", "", ""] for n in range(3)]
+    assert "3 new" in import_sheet("kols", write_csv(tmp_path / "kols.csv", rows))
