@@ -8,18 +8,21 @@ is checked by the model's own ``full_clean()``, and the whole file is written in
 
 import re
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from copy import copy
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, FieldError, ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
 from django.http import HttpResponseRedirect
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 from import_export import fields, resources, widgets
 from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
@@ -136,16 +139,24 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         self.choices = choices
+        self.by_language = {}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
-        for code, label in self.choices:
-            with override("en"):
-                english = str(label)
-            if loose_key(text) in {loose_key(code), loose_key(label), loose_key(english)}:
-                return code
-        return text  # full_clean() names the valid choices
+        return self.codes().get(loose_key(text), text)  # an unknown text: full_clean() names the valid choices
+
+    def codes(self):
+        """Each choice's code, label and English label as loose keys -> the code (per language, computed once)."""
+        language = get_language()
+        if language not in self.by_language:
+            codes = {}
+            for code, label in reversed(self.choices):  # the first choice wins a shared key, as before
+                with override("en"):
+                    english = str(label)
+                codes.update(dict.fromkeys((loose_key(code), loose_key(label), loose_key(english)), code))
+            self.by_language[language] = codes
+        return self.by_language[language]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -231,6 +242,7 @@ class SheetResource(resources.ModelResource):
 
     def __init__(self, request=None, html_diff=True, max_rows=None, **kwargs):
         super().__init__(**kwargs)
+        self.dry_run = False
         self.request = request if request is not None else system_request()
         self.max_rows = max_rows
         if not html_diff:  # a command prints no diff: rendering one per row would be wasted
@@ -377,7 +389,23 @@ class SheetResource(resources.ModelResource):
 
     # Writing -------------------------------------------------------------------------------------------
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean()`` as the library calls it, with the model's check constraints in one query, not one each."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:  # as full_clean() does: only the fields that passed
+            validate_constraints(instance, exclude={name for name in errors if name != NON_FIELD_ERRORS})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def before_save_instance(self, instance, row, **kwargs):
+        if self.dry_run:
+            instance.skip_history_when_saving = True  # rolled back anyway: the history row would be wasted work
         user = getattr(self.request, "user", None)
         if user is not None:
             opts = instance._meta
@@ -389,6 +417,7 @@ class SheetResource(resources.ModelResource):
                 raise ValidationError({NON_FIELD_ERRORS: message})
 
     def import_data(self, dataset, *args, **kwargs):
+        self.dry_run = kwargs.get("dry_run", args[0] if args else False)
         with history_user(getattr(self.request, "user", None)):
             return super().import_data(dataset, *args, **kwargs)
 
@@ -496,6 +525,88 @@ def export_only_sheet(name, model, filterset_class=None):
 
 def importable_sheets():
     return sorted(name for name, sheet in SHEETS.items() if sheet.importable)
+
+
+def validate_constraints(instance, exclude):
+    """``Model.validate_constraints()``, the plain check constraints evaluated in one query.
+
+    Django runs one query per check constraint, each rebuilding every field of the row as an expression:
+    most of an import's time. The unique constraints (a lookup each) and any other kind run as Django runs them.
+    """
+    using = router.db_for_write(type(instance), instance=instance)
+    batched = connections[using].features.supports_comparing_boolean_expr
+    constraints = [
+        (model_class, constraint) for model_class, group in instance.get_constraints() for constraint in group
+    ]
+    checks = [
+        pair
+        for pair in constraints
+        if batched and pair[0] is type(instance) and type(pair[1]) is models.CheckConstraint
+    ]
+    failed = failed_checks(instance, checks, exclude, using)
+    errors = {}
+    for model_class, constraint in constraints:  # in Django's order, so the messages are too
+        try:
+            if (model_class, constraint) not in checks:
+                constraint.validate(
+                    model_class, instance, exclude=narrowed(model_class, constraint, exclude), using=using
+                )
+            elif constraint in failed:
+                raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
+        except ValidationError as error:
+            if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                errors.setdefault(constraint.fields[0], []).append(error)
+            else:
+                errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def narrowed(model, constraint, exclude):
+    """For a conditional unique constraint on fields: ``exclude`` plus every field it does not name.
+
+    Its condition is checked against the row's fields as expressions; those it does not read are only cost.
+    """
+    if not (isinstance(constraint, models.UniqueConstraint) and constraint.condition and constraint.fields):
+        return exclude
+    if constraint.expressions or constraint.include:
+        return exclude
+    used = {*constraint.fields, *constraint.condition.referenced_base_fields}
+    fields = {field.name: field for field in model._meta.local_concrete_fields}
+    if any(name not in fields or fields[name].generated for name in used):
+        return exclude
+    return {*exclude, *({"pk", *fields} - used)}
+
+
+def failed_checks(instance, checks, exclude, using):
+    if not checks:
+        return []
+    query = Query(None)
+    model = checks[0][0]
+    used = set().union(*(models.Q(constraint.condition).referenced_base_fields for _model, constraint in checks))
+    fields = {field.name: field for field in model._meta.local_concrete_fields}
+    if all(name in fields and not fields[name].generated for name in used):
+        exclude = {*exclude, *({"pk", *fields} - used)}  # only the fields the conditions read, as expressions
+    against = instance._get_field_expression_map(meta=model._meta, exclude=exclude)
+    for name, value in against.items():
+        query.add_annotation(value if hasattr(value, "resolve_expression") else models.Value(value), name, select=False)
+    evaluated = []
+    for index, (_model, constraint) in enumerate(checks):
+        try:
+            condition = Coalesce(models.Q(constraint.condition), True, output_field=models.BooleanField())
+            query.add_annotation(condition, f"_check_{index}")
+        except FieldError:  # it names an excluded field: skipped, as CheckConstraint.validate() skips it
+            continue
+        evaluated.append(constraint)
+    if not evaluated:
+        return []
+    atomic = transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
+    try:
+        with atomic:
+            row = query.get_compiler(using=using).execute_sql(SINGLE)
+    except DatabaseError:  # as Q.check(): let the database itself judge the row when it is saved
+        return []
+    return [constraint for constraint, passed in zip(evaluated, row, strict=True) if not passed]
 
 
 @contextmanager
