@@ -382,7 +382,7 @@ class SheetResource(resources.ModelResource):
             if values[0] in (None, "") or any(value is None for value in values):
                 continue
             lookup = {self.fields[name].attribute: value for name, value in zip(key, values, strict=True)}
-            match = queryset.filter(**lookup).first()
+            match = queryset.filter(*key_conditions(self._meta.model, lookup), **lookup).first()
             if match is not None:
                 return match
         return None
@@ -511,7 +511,9 @@ def export_only_sheet(name, model, filterset_class=None):
             key = natural_field(related)
             label = capfirst(model_field.verbose_name)
             if key:
-                label = format_lazy("{} ({})", label, related._meta.get_field(key).verbose_name)
+                # "(slug)" as the importable sheets write it; "slug"'s verbose name has parentheses of its own
+                key_label = "slug" if key == "slug" else related._meta.get_field(key).verbose_name
+                label = format_lazy("{} ({})", label, key_label)
             widget = (ReadableListWidget if model_field.many_to_many else ReadableWidget)(related, key or "pk")
             widget.field = key
             declared[model_field.name] = fields.Field(model_field.name, label, widget=widget)
@@ -528,31 +530,40 @@ def importable_sheets():
 
 
 def validate_constraints(instance, exclude):
-    """``Model.validate_constraints()``, the plain check constraints evaluated in one query.
+    """``Model.validate_constraints()``, with the row's conditions evaluated together in one query.
 
-    Django runs one query per check constraint, each rebuilding every field of the row as an expression:
-    most of an import's time. The unique constraints (a lookup each) and any other kind run as Django runs them.
+    Django runs one query per check constraint, and one per conditional unique constraint even when its
+    condition does not hold (which, when the condition is what keeps the lookup on an index, scans the
+    table), each query rebuilding every field of the row as an expression: most of an import's time.
+    Here the check constraints and those conditions are one query; a unique lookup runs only when its
+    condition may hold, and runs as Django runs it. The errors are Django's, in Django's order.
     """
     using = router.db_for_write(type(instance), instance=instance)
     batched = connections[using].features.supports_comparing_boolean_expr
     constraints = [
         (model_class, constraint) for model_class, group in instance.get_constraints() for constraint in group
     ]
-    checks = [
-        pair
-        for pair in constraints
-        if batched and pair[0] is type(instance) and type(pair[1]) is models.CheckConstraint
-    ]
-    failed = failed_checks(instance, checks, exclude, using)
+    conditions = {
+        index: constraint.condition
+        for index, (model_class, constraint) in enumerate(constraints)
+        if batched
+        and model_class is type(instance)
+        and (type(constraint) is models.CheckConstraint or isinstance(constraint, models.UniqueConstraint))
+        and constraint.condition is not None
+    }
+    holds = evaluate(instance, conditions, exclude, using)
     errors = {}
-    for model_class, constraint in constraints:  # in Django's order, so the messages are too
+    for index, (model_class, constraint) in enumerate(constraints):  # in Django's order, so the messages are too
         try:
-            if (model_class, constraint) not in checks:
+            if type(constraint) is models.CheckConstraint and index in holds:
+                if not holds[index]:
+                    raise ValidationError(
+                        constraint.get_violation_error_message(), code=constraint.violation_error_code
+                    )
+            elif holds.get(index) is not False:  # a unique constraint whose condition cannot hold is met
                 constraint.validate(
                     model_class, instance, exclude=narrowed(model_class, constraint, exclude), using=using
                 )
-            elif constraint in failed:
-                raise ValidationError(constraint.get_violation_error_message(), code=constraint.violation_error_code)
         except ValidationError as error:
             if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
                 errors.setdefault(constraint.fields[0], []).append(error)
@@ -571,42 +582,62 @@ def narrowed(model, constraint, exclude):
         return exclude
     if constraint.expressions or constraint.include:
         return exclude
-    used = {*constraint.fields, *constraint.condition.referenced_base_fields}
+    return only_reading(model, {*constraint.fields, *constraint.condition.referenced_base_fields}, exclude)
+
+
+def only_reading(model, used, exclude):
+    """``exclude`` plus every field of ``model`` not in ``used`` (unchanged if ``used`` names a generated field)."""
     fields = {field.name: field for field in model._meta.local_concrete_fields}
     if any(name not in fields or fields[name].generated for name in used):
         return exclude
     return {*exclude, *({"pk", *fields} - used)}
 
 
-def failed_checks(instance, checks, exclude, using):
-    if not checks:
-        return []
+def evaluate(instance, conditions, exclude, using):
+    """``{index: whether the condition holds}`` for ``{index: Q}``, in one query, as ``Q.check()`` judges each.
+
+    A condition naming an excluded field is left out, as Django skips its constraint; so are all of them
+    when the database refuses the query (Django lets the save judge the row then).
+    """
+    if not conditions:
+        return {}
+    used = set().union(*(models.Q(condition).referenced_base_fields for condition in conditions.values()))
+    exclude = only_reading(type(instance), used, exclude)
     query = Query(None)
-    model = checks[0][0]
-    used = set().union(*(models.Q(constraint.condition).referenced_base_fields for _model, constraint in checks))
-    fields = {field.name: field for field in model._meta.local_concrete_fields}
-    if all(name in fields and not fields[name].generated for name in used):
-        exclude = {*exclude, *({"pk", *fields} - used)}  # only the fields the conditions read, as expressions
-    against = instance._get_field_expression_map(meta=model._meta, exclude=exclude)
+    against = instance._get_field_expression_map(meta=instance._meta, exclude=exclude)
     for name, value in against.items():
         query.add_annotation(value if hasattr(value, "resolve_expression") else models.Value(value), name, select=False)
     evaluated = []
-    for index, (_model, constraint) in enumerate(checks):
+    for index, condition in conditions.items():
         try:
-            condition = Coalesce(models.Q(constraint.condition), True, output_field=models.BooleanField())
-            query.add_annotation(condition, f"_check_{index}")
-        except FieldError:  # it names an excluded field: skipped, as CheckConstraint.validate() skips it
+            expression = Coalesce(models.Q(condition), True, output_field=models.BooleanField())
+            query.add_annotation(expression, f"_condition_{index}")
+        except FieldError:
             continue
-        evaluated.append(constraint)
+        evaluated.append(index)
     if not evaluated:
-        return []
+        return {}
     atomic = transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
     try:
         with atomic:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
-    except DatabaseError:  # as Q.check(): let the database itself judge the row when it is saved
-        return []
-    return [constraint for constraint, passed in zip(evaluated, row, strict=True) if not passed]
+    except DatabaseError:
+        return {}
+    return {index: bool(value) for index, value in zip(evaluated, row, strict=True)}
+
+
+def key_conditions(model, lookup):
+    """The condition of the partial unique index on exactly ``lookup``'s fields, which lets the database use it.
+
+    The rows a natural key names meet it anyway (a handle that is not empty); without it SQLite scans the table.
+    """
+    return [
+        constraint.condition
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.condition is not None
+        and set(constraint.fields) == set(lookup)
+    ]
 
 
 @contextmanager
