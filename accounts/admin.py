@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kolregistry.sheets import SheetExportMixin
+
 from .models import ApiToken, PartnerAccount
+from .resources import PartnerAccountSheet, UserSheet
 
 
 class PartnerAccountInline(admin.StackedInline):
@@ -42,8 +45,10 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class RegistryUserAdmin(UserAdmin):
-    """Django's user admin, plus the partner-company link."""
+class RegistryUserAdmin(SheetExportMixin, UserAdmin):
+    """Django's user admin, plus the partner-company link; the list exports without passwords."""
+
+    resource_classes = (UserSheet,)
 
     inlines = [*UserAdmin.inlines, PartnerAccountInline]
     list_display = (*UserAdmin.list_display, "partner_company")
@@ -56,8 +61,10 @@ class RegistryUserAdmin(UserAdmin):
 
 
 @admin.register(PartnerAccount)
-class PartnerAccountAdmin(SimpleHistoryAdmin):
+class PartnerAccountAdmin(SheetExportMixin, SimpleHistoryAdmin):
     """Which users work for which partner company."""
+
+    resource_classes = (PartnerAccountSheet,)
 
     list_display = ("user", "partner", "created_at")
     list_filter = ("partner",)

@@ -22,14 +22,14 @@ from kolregistry.admin import (
     short_url,
 )
 from kolregistry.dates import stated_date
-from kolregistry.sheets import SheetAdminMixin
+from kolregistry.sheets import SheetAdminMixin, SheetExportMixin
 from partners import admin as partners_admin
 from partners.admin import CampaignMouStatusFilter, ChannelManagedByPartnerFilter, PlatformsFilter
 from partners.choices import Platform
 from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 
 from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
-from .resources import CampaignReportResource
+from .resources import AssignmentSheet, CampaignReportResource, CampaignSheet, HashtagSheet, StatedFactSheet
 
 # A change page lists at most this many of the record's stated facts, and links to the list of all of them.
 STATED_FACTS_SHOWN = 10
@@ -151,8 +151,10 @@ class CampaignReportInline(RegistryFormsMixin, admin.TabularInline):
 
 
 @admin.register(Hashtag)
-class HashtagAdmin(RegistryAdmin):
+class HashtagAdmin(SheetExportMixin, RegistryAdmin):
     """Hashtags, one entity across campaigns whatever their case."""
+
+    resource_classes = (HashtagSheet,)
 
     list_display = ("__str__", "campaign_count", "source_url")
     # Explicit because the count annotation's GROUP BY drops Meta.ordering (autocomplete pages need an order).
@@ -195,8 +197,10 @@ class CampaignForm(PlatformsForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(StatedFactsMixin, RegistryAdmin):
+class CampaignAdmin(SheetExportMixin, StatedFactsMixin, RegistryAdmin):
     """Campaigns with their organisers, partners, hashtags, assignments, result reports and stated facts."""
+
+    resource_classes = (CampaignSheet,)
 
     stated_fact_field = "campaign"
     form = CampaignForm
@@ -237,8 +241,10 @@ class CampaignAdmin(StatedFactsMixin, RegistryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(RegistryAdmin):
+class AssignmentAdmin(SheetExportMixin, RegistryAdmin):
     """A channel's part in a campaign."""
+
+    resource_classes = (AssignmentSheet,)
 
     list_display = ("channel", "campaign", "role", "videos_planned", "starts_on", "ends_on", "status")
     list_filter = (
@@ -327,8 +333,10 @@ class StatedFactSubjectFilter(ChoiceListFilter):
 
 
 @admin.register(StatedFact)
-class StatedFactAdmin(RegistryAdmin):
+class StatedFactAdmin(SheetExportMixin, RegistryAdmin):
     """Facts as the sources state them, when no field of the registry holds them."""
+
+    resource_classes = (StatedFactSheet,)
 
     list_display = ("subject_display", "measure", "figure", "stated_on", "source")
     list_filter = (

@@ -3,10 +3,22 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from kolregistry.sheets import ListWidget, ScopedForeignKeyWidget, SheetResource, register_sheet
+from kolregistry.sheets import ListWidget, ScopedForeignKeyWidget, SheetResource, export_only_sheet, register_sheet
 
-from .filtersets import CampaignReportFilterSet
-from .models import Campaign, CampaignReport, Hashtag
+from .filtersets import (
+    AssignmentFilterSet,
+    CampaignFilterSet,
+    CampaignReportFilterSet,
+    HashtagFilterSet,
+    StatedFactFilterSet,
+)
+from .models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
+
+# Export only (named as in the API).
+HashtagSheet = export_only_sheet("hashtags", Hashtag, HashtagFilterSet)
+CampaignSheet = export_only_sheet("campaigns", Campaign, CampaignFilterSet)
+AssignmentSheet = export_only_sheet("assignments", Assignment, AssignmentFilterSet)
+StatedFactSheet = export_only_sheet("stated-facts", StatedFact, StatedFactFilterSet)
 
 
 @register_sheet("reports")

@@ -8,26 +8,29 @@ is checked by the model's own ``full_clean()``, and the whole file is written in
 
 import re
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from copy import copy
 from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, FieldError, ObjectDoesNotExist, ValidationError
+from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.functions import Coalesce
+from django.db.models.sql import Query
+from django.db.models.sql.constants import SINGLE
 from django.http import HttpResponseRedirect
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
-from import_export import resources, widgets
-from import_export.admin import ImportExportMixin
+from import_export import fields, resources, widgets
+from import_export.admin import ExportMixin, ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
-from import_export.results import Error
+from import_export.results import Error, RowResult
 from simple_history.models import HistoricalRecords
 
-from kolregistry.access import Access, internal_fields, scope_queryset
+from kolregistry.access import Access, internal_fields, scope_queryset, scope_related
 from kolregistry.dates import ISO_PATTERN, LOCAL_PATTERN, PartialDate, PartialDateField
 from kolregistry.figures import figure
 from kolregistry.text import fold
@@ -136,16 +139,24 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         self.choices = choices
+        self.by_language = {}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = "" if value is None else str(value).strip()
-        for code, label in self.choices:
-            with override("en"):
-                english = str(label)
-            if loose_key(text) in {loose_key(code), loose_key(label), loose_key(english)}:
-                return code
-        return text  # full_clean() names the valid choices
+        return self.codes().get(loose_key(text), text)  # an unknown text: full_clean() names the valid choices
+
+    def codes(self):
+        """Each choice's code, label and English label as loose keys -> the code (per language, computed once)."""
+        language = get_language()
+        if language not in self.by_language:
+            codes = {}
+            for code, label in reversed(self.choices):  # the first choice wins a shared key, as before
+                with override("en"):
+                    english = str(label)
+                codes.update(dict.fromkeys((loose_key(code), loose_key(label), loose_key(english)), code))
+            self.by_language[language] = codes
+        return self.by_language[language]
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -213,6 +224,10 @@ class SheetErrorResult(Error):
 class SheetResource(resources.ModelResource):
     """The registry's resource: localised headers with aliases, scoped matching, history with the user."""
 
+    # False for a sheet made by ``export_only_sheet``: import_sheet and the admin refuse to import it.
+    importable = True
+    filterset_class = None
+
     # Tuples of field names that identify a row when it has no id, tried in order; a tuple is used when
     # none of its values is None and the first is not empty.
     natural_keys = ()
@@ -227,6 +242,7 @@ class SheetResource(resources.ModelResource):
 
     def __init__(self, request=None, html_diff=True, max_rows=None, **kwargs):
         super().__init__(**kwargs)
+        self.dry_run = False
         self.request = request if request is not None else system_request()
         self.max_rows = max_rows
         if not html_diff:  # a command prints no diff: rendering one per row would be wasted
@@ -366,14 +382,30 @@ class SheetResource(resources.ModelResource):
             if values[0] in (None, "") or any(value is None for value in values):
                 continue
             lookup = {self.fields[name].attribute: value for name, value in zip(key, values, strict=True)}
-            match = queryset.filter(**lookup).first()
+            match = queryset.filter(*key_conditions(self._meta.model, lookup), **lookup).first()
             if match is not None:
                 return match
         return None
 
     # Writing -------------------------------------------------------------------------------------------
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """``full_clean()`` as the library calls it, with the model's check constraints in one query, not one each."""
+        errors = dict(import_validation_errors or {})
+        try:
+            instance.full_clean(exclude=errors.keys(), validate_unique=validate_unique, validate_constraints=False)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:  # as full_clean() does: only the fields that passed
+            validate_constraints(instance, exclude={name for name in errors if name != NON_FIELD_ERRORS})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
     def before_save_instance(self, instance, row, **kwargs):
+        if self.dry_run:
+            instance.skip_history_when_saving = True  # rolled back anyway: the history row would be wasted work
         user = getattr(self.request, "user", None)
         if user is not None:
             opts = instance._meta
@@ -385,16 +417,227 @@ class SheetResource(resources.ModelResource):
                 raise ValidationError({NON_FIELD_ERRORS: message})
 
     def import_data(self, dataset, *args, **kwargs):
+        self.dry_run = kwargs.get("dry_run", args[0] if args else False)
         with history_user(getattr(self.request, "user", None)):
             return super().import_data(dataset, *args, **kwargs)
 
     # Export --------------------------------------------------------------------------------------------
+
+    def export(self, queryset=None, **kwargs):
+        # The related rows every column names, loaded once (not per row) and masked to the user's scope.
+        queryset = self.get_queryset() if queryset is None else queryset
+        joined, prefetched = self.relations()
+        queryset = queryset.select_related(None).prefetch_related(None)
+        queryset = scope_related(self.request, queryset.select_related(*joined).prefetch_related(*prefetched))
+        return super().export(queryset=queryset, **kwargs)
+
+    def relations(self):
+        """``(select_related paths, prefetch_related names)`` of the exported columns."""
+        joined, prefetched = set(), set()
+        for field in self.fields.values():
+            model, path = self._meta.model, []
+            for part in (field.attribute or "").split("__"):
+                try:
+                    model_field = model._meta.get_field(part)
+                except FieldDoesNotExist:
+                    break
+                if model_field.many_to_many and not path:
+                    prefetched.add(part)
+                if not (model_field.many_to_one or model_field.one_to_one):
+                    break
+                path.append(part)
+                joined.add("__".join(path))
+                model = model_field.related_model
+        return sorted(joined), sorted(prefetched)
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
         if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
             return "'" + value
         return value
+
+
+class ReadableWidget(widgets.ForeignKeyWidget):
+    """A related row written by its natural key (slug, username, name) or else as its name; export only."""
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else readable(value, self.field)
+
+
+class ReadableListWidget(widgets.ManyToManyWidget):
+    """Related rows as "a, b": each by its natural key or name; export only."""
+
+    def render(self, value, obj=None, **kwargs):
+        return ", ".join(readable(row, self.field) for row in value.all()) if value is not None else ""
+
+
+def readable(row, field):
+    return str(getattr(row, field)) if field else str(row)
+
+
+def natural_field(model):
+    """The field that names a row of ``model`` for a person, or None when only its name (``str``) does."""
+    for name in ("slug", "username", "name"):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if field.unique:
+            return name
+    return None
+
+
+# Never in a sheet: derived, machine-only or secret.
+UNEXPORTED = {"search_text", "inferences", "password", "user_permissions", "created_at", "updated_at"}
+
+
+def export_only_sheet(name, model, filterset_class=None):
+    """Register an export-only sheet of every readable field of ``model``, related rows by natural key.
+
+    Used for the admins' lists that have no import: they export as the importable sheets do (headers,
+    scope, internal fields, formulas), and ``export_sheet NAME`` writes the same file.
+    """
+    names, declared = [], {}
+    for model_field in model._meta.get_fields():
+        if not (model_field.concrete or (model_field.many_to_many and not model_field.auto_created)):
+            continue
+        if model_field.name in UNEXPORTED or isinstance(model_field, models.GeneratedField):
+            continue
+        if model_field.name.endswith("_precision"):  # part of its PartialDateField
+            continue
+        names.append(model_field.name)
+        if model_field.is_relation:
+            related = model_field.related_model
+            key = natural_field(related)
+            label = capfirst(model_field.verbose_name)
+            if key:
+                # "(slug)" as the importable sheets write it; "slug"'s verbose name has parentheses of its own
+                key_label = "slug" if key == "slug" else related._meta.get_field(key).verbose_name
+                label = format_lazy("{} ({})", label, key_label)
+            widget = (ReadableListWidget if model_field.many_to_many else ReadableWidget)(related, key or "pk")
+            widget.field = key
+            declared[model_field.name] = fields.Field(model_field.name, label, widget=widget)
+        elif isinstance(model_field, models.JSONField):
+            declared[model_field.name] = fields.Field(model_field.name, model_field.name, widget=ListWidget())
+    names.sort(key=lambda name: name in ("source_url", "notes"))  # the record's own columns first
+    meta = type("Meta", (SheetResource.Meta,), {"model": model, "fields": tuple(names), "export_order": tuple(names)})
+    attrs = {"Meta": meta, "importable": False, "filterset_class": filterset_class, "__module__": model.__module__}
+    return register_sheet(name)(type(f"{model.__name__}Sheet", (SheetResource,), {**attrs, **declared}))
+
+
+def importable_sheets():
+    return sorted(name for name, sheet in SHEETS.items() if sheet.importable)
+
+
+def validate_constraints(instance, exclude):
+    """``Model.validate_constraints()``, with the row's conditions evaluated together in one query.
+
+    Django runs one query per check constraint, and one per conditional unique constraint even when its
+    condition does not hold (which, when the condition is what keeps the lookup on an index, scans the
+    table), each query rebuilding every field of the row as an expression: most of an import's time.
+    Here the check constraints and those conditions are one query; a unique lookup runs only when its
+    condition may hold, and runs as Django runs it. The errors are Django's, in Django's order.
+    """
+    using = router.db_for_write(type(instance), instance=instance)
+    batched = connections[using].features.supports_comparing_boolean_expr
+    constraints = [
+        (model_class, constraint) for model_class, group in instance.get_constraints() for constraint in group
+    ]
+    conditions = {
+        index: constraint.condition
+        for index, (model_class, constraint) in enumerate(constraints)
+        if batched
+        and model_class is type(instance)
+        and (type(constraint) is models.CheckConstraint or isinstance(constraint, models.UniqueConstraint))
+        and constraint.condition is not None
+    }
+    holds = evaluate(instance, conditions, exclude, using)
+    errors = {}
+    for index, (model_class, constraint) in enumerate(constraints):  # in Django's order, so the messages are too
+        try:
+            if type(constraint) is models.CheckConstraint and index in holds:
+                if not holds[index]:
+                    raise ValidationError(
+                        constraint.get_violation_error_message(), code=constraint.violation_error_code
+                    )
+            elif holds.get(index) is not False:  # a unique constraint whose condition cannot hold is met
+                constraint.validate(
+                    model_class, instance, exclude=narrowed(model_class, constraint, exclude), using=using
+                )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                errors.setdefault(constraint.fields[0], []).append(error)
+            else:
+                errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def narrowed(model, constraint, exclude):
+    """For a conditional unique constraint on fields: ``exclude`` plus every field it does not name.
+
+    Its condition is checked against the row's fields as expressions; those it does not read are only cost.
+    """
+    if not (isinstance(constraint, models.UniqueConstraint) and constraint.condition and constraint.fields):
+        return exclude
+    if constraint.expressions or constraint.include:
+        return exclude
+    return only_reading(model, {*constraint.fields, *constraint.condition.referenced_base_fields}, exclude)
+
+
+def only_reading(model, used, exclude):
+    """``exclude`` plus every field of ``model`` not in ``used`` (unchanged if ``used`` names a generated field)."""
+    fields = {field.name: field for field in model._meta.local_concrete_fields}
+    if any(name not in fields or fields[name].generated for name in used):
+        return exclude
+    return {*exclude, *({"pk", *fields} - used)}
+
+
+def evaluate(instance, conditions, exclude, using):
+    """``{index: whether the condition holds}`` for ``{index: Q}``, in one query, as ``Q.check()`` judges each.
+
+    A condition naming an excluded field is left out, as Django skips its constraint; so are all of them
+    when the database refuses the query (Django lets the save judge the row then).
+    """
+    if not conditions:
+        return {}
+    used = set().union(*(models.Q(condition).referenced_base_fields for condition in conditions.values()))
+    exclude = only_reading(type(instance), used, exclude)
+    query = Query(None)
+    against = instance._get_field_expression_map(meta=instance._meta, exclude=exclude)
+    for name, value in against.items():
+        query.add_annotation(value if hasattr(value, "resolve_expression") else models.Value(value), name, select=False)
+    evaluated = []
+    for index, condition in conditions.items():
+        try:
+            expression = Coalesce(models.Q(condition), True, output_field=models.BooleanField())
+            query.add_annotation(expression, f"_condition_{index}")
+        except FieldError:
+            continue
+        evaluated.append(index)
+    if not evaluated:
+        return {}
+    atomic = transaction.atomic(using=using) if connections[using].in_atomic_block else nullcontext()
+    try:
+        with atomic:
+            row = query.get_compiler(using=using).execute_sql(SINGLE)
+    except DatabaseError:
+        return {}
+    return {index: bool(value) for index, value in zip(evaluated, row, strict=True)}
+
+
+def key_conditions(model, lookup):
+    """The condition of the partial unique index on exactly ``lookup``'s fields, which lets the database use it.
+
+    The rows a natural key names meet it anyway (a handle that is not empty); without it SQLite scans the table.
+    """
+    return [
+        constraint.condition
+        for constraint in model._meta.constraints
+        if isinstance(constraint, models.UniqueConstraint)
+        and constraint.condition is not None
+        and set(constraint.fields) == set(lookup)
+    ]
 
 
 @contextmanager
@@ -427,29 +670,49 @@ def row_summary(resource, result):
     return summary
 
 
-class SheetAdminMixin(ImportExportMixin):
-    """Import and export buttons on a changelist: CSV and XLSX, the list's filters and search, the user's scope.
+class SheetExportMixin(ExportMixin):
+    """An export button on a changelist: CSV and XLSX, the list's filters and search, the user's scope.
 
-    Import needs the permission to add or change the model (partners: metrics and reports); each row is
-    checked again against the action it takes.
+    ``resource_classes`` names the sheet (an importable one, or one of ``export_only_sheet``).
     """
 
     formats = SHEET_FORMATS
     # The whole list, every column the user may see: the library's column picker needs an inline script,
     # which the Content-Security-Policy blocks.
     export_form_class = ExportForm
-    # The registry's own changelist template stays the base (the "deleted" link).
-    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         # A request must answer within the server's timeout: a long file goes through import_sheet.
         return {"request": request, "max_rows": settings.SHEET_ADMIN_MAX_ROWS}
 
+    def has_export_permission(self, request):
+        return self.has_view_permission(request)
+
+
+CHANGES = (RowResult.IMPORT_TYPE_NEW, RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_DELETE)
+
+
+class SheetAdminMixin(SheetExportMixin, ImportExportMixin):
+    """Import and export buttons on a changelist (see ``SheetExportMixin`` for the export).
+
+    Import needs the permission to add or change the model (partners: metrics and reports); each row is
+    checked again against the action it takes.
+    """
+
+    # The registry's own changelist template stays the base (the "deleted" link).
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+
     def has_import_permission(self, request):
         return self.has_add_permission(request) or self.has_change_permission(request)
 
-    def has_export_permission(self, request):
-        return self.has_view_permission(request)
+    def import_action(self, request, *args, **kwargs):
+        response = super().import_action(request, *args, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        result = context.get("result")
+        if context.get("confirm_form") and result is not None and not any(result.totals[kind] for kind in CHANGES):
+            del context["confirm_form"]  # confirming would write nothing
+            messages.info(request, _("Every row is unchanged: there is nothing to import."))
+        return response
 
     def get_import_data_kwargs(self, **kwargs):
         # A file that changed between the preview and the confirmation writes nothing if any row fails.

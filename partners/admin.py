@@ -23,7 +23,7 @@ from kolregistry.admin import (
 )
 from kolregistry.dates import stated_date
 from kolregistry.names import country_name
-from kolregistry.sheets import SheetAdminMixin
+from kolregistry.sheets import SheetAdminMixin, SheetExportMixin
 
 from .choices import MouAlertThreshold, MouStatus, Platform
 from .models import (
@@ -38,7 +38,17 @@ from .models import (
     RosterMembership,
     active_on_condition,
 )
-from .resources import ChannelMetricResource, ChannelResource, KolResource, RosterMembershipResource
+from .resources import (
+    AgencySheet,
+    ChannelMetricResource,
+    ChannelResource,
+    KolResource,
+    MouPersonSheet,
+    MouSheet,
+    PartnerCompanySheet,
+    PersonSheet,
+    RosterMembershipResource,
+)
 from .services import renew_mou
 
 # List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
@@ -230,8 +240,10 @@ class PersonMousInline(RegistryFormsMixin, admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(RegistryAdmin):
+class AgencyAdmin(SheetExportMixin, RegistryAdmin):
     """Agencies and their tree (ministry, department, center)."""
+
+    resource_classes = (AgencySheet,)
 
     # The province and website are on the change page: the list fits 1366 px.
     list_display = ("name", "name_vi", "acronym", "kind", "parent")
@@ -244,8 +256,10 @@ class AgencyAdmin(RegistryAdmin):
 
 
 @admin.register(PartnerCompany)
-class PartnerCompanyAdmin(RegistryAdmin):
+class PartnerCompanyAdmin(SheetExportMixin, RegistryAdmin):
     """Partner companies with their roster of channels."""
+
+    resource_classes = (PartnerCompanySheet,)
 
     list_display = ("short_name", "legal_name", "kind", "tax_code", "roster_today")
     list_filter = ("kind",)
@@ -380,8 +394,10 @@ class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
 
 
 @admin.register(Mou)
-class MouAdmin(RegistryAdmin):
+class MouAdmin(SheetExportMixin, RegistryAdmin):
     """MOUs with their derived status and alerts, signed PDF, renewal chain and the KOLs and channels they name."""
+
+    resource_classes = (MouSheet,)
 
     # What one decides with; the reference number and signing date are on the change page.
     list_display = (
@@ -567,8 +583,10 @@ def mou_label(mou):
 
 
 @admin.register(Person)
-class PersonAdmin(RegistryAdmin):
+class PersonAdmin(SheetExportMixin, RegistryAdmin):
     """Signatories and contact persons, with the MOUs they are named in."""
+
+    resource_classes = (PersonSheet,)
 
     list_display = ("name", "name_en", "position", "organisation")
     list_filter = (("agency", admin.RelatedOnlyFieldListFilter), ("partner", admin.RelatedOnlyFieldListFilter))
@@ -584,8 +602,10 @@ class PersonAdmin(RegistryAdmin):
 
 
 @admin.register(MouPerson)
-class MouPersonAdmin(RegistryAdmin):
+class MouPersonAdmin(SheetExportMixin, RegistryAdmin):
     """Who signed which MOU, who are its contacts and who was present, for which side."""
+
+    resource_classes = (MouPersonSheet,)
 
     list_display = ("person", "role", "side", "mou")
     list_filter = ("role", "side", ("mou__partner", admin.RelatedOnlyFieldListFilter))

@@ -3,19 +3,39 @@
 from django.utils.translation import gettext_lazy as _
 from import_export import fields
 
-from kolregistry.sheets import ScopedForeignKeyWidget, SheetResource, TextWidget, register_sheet
+from kolregistry.sheets import ScopedForeignKeyWidget, SheetResource, TextWidget, export_only_sheet, register_sheet
 
-from .filtersets import ChannelFilterSet, ChannelMetricFilterSet, KolFilterSet, RosterMembershipFilterSet
+from .filtersets import (
+    AgencyFilterSet,
+    ChannelFilterSet,
+    ChannelMetricFilterSet,
+    KolFilterSet,
+    MouFilterSet,
+    MouPersonFilterSet,
+    PartnerCompanyFilterSet,
+    PersonFilterSet,
+    RosterMembershipFilterSet,
+)
 from .models import (
     Agency,
     Channel,
     ChannelMetric,
     Kol,
+    Mou,
+    MouPerson,
     PartnerCompany,
+    Person,
     RosterMembership,
     normalise_handle,
     normalise_url,
 )
+
+# Export only (named as in the API): these lists are edited in the admin, one record at a time.
+AgencySheet = export_only_sheet("agencies", Agency, AgencyFilterSet)
+PartnerCompanySheet = export_only_sheet("partners", PartnerCompany, PartnerCompanyFilterSet)
+MouSheet = export_only_sheet("mous", Mou, MouFilterSet)
+PersonSheet = export_only_sheet("people", Person, PersonFilterSet)
+MouPersonSheet = export_only_sheet("mou-people", MouPerson, MouPersonFilterSet)
 
 
 @register_sheet("kols")

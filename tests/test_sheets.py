@@ -7,12 +7,14 @@ import unicodedata
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 from django.utils import translation
 
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
 from kolregistry.dates import DatePrecision, PartialDate
+from kolregistry.sheets import validate_constraints
 from partners.models import Channel, ChannelMetric, Kol, RosterMembership
 from partners.resources import KolResource
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
@@ -269,3 +271,26 @@ def test_headers_follow_the_language_and_english_is_accepted(tmp_path):
         "k2": "person",
         "k3": "organisation",
     }
+
+
+def test_the_command_has_no_row_limit(tmp_path, settings):
+    settings.SHEET_ADMIN_MAX_ROWS = 2  # the admin's limit only
+    rows = [KOL_HEADERS] + [[f"kol-{n}", f"KOL {n}", "", ""] for n in range(3)]
+    assert "3 new" in import_sheet("kols", write_csv(tmp_path / "kols.csv", rows))
+
+
+@pytest.mark.parametrize("exclude", [set(), {"handle"}])
+def test_the_batched_constraint_checks_report_what_django_reports(exclude):
+    existing = ChannelFactory(platform="tiktok", handle="taken")
+    rows = [
+        Channel(
+            platform="tiktok", handle="taken", launched_on=PartialDate(datetime.date(2024, 5, 2), DatePrecision.MONTH)
+        ),
+        ChannelMetric(channel=existing, measured_on=datetime.date(2025, 1, 1)),  # no figure, no source
+    ]
+    for row in rows:
+        with pytest.raises(ValidationError) as ours:
+            validate_constraints(row, exclude=exclude)
+        with pytest.raises(ValidationError) as django:
+            row.validate_constraints(exclude=exclude)
+        assert ours.value.message_dict == django.value.message_dict

@@ -6,10 +6,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.urls import reverse
 
 from accounts.roles import PARTNER_USERS
 from partners.models import Channel, ChannelMetric, Kol, RosterMembership
+from partners.resources import KolResource
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
 from tests.helpers import role_user
 
@@ -157,3 +159,58 @@ def test_a_file_over_the_admins_row_limit_is_refused_and_points_to_the_command(a
     assert "manage.py import_sheet" in page
     assert not Kol.objects.exists()
     assert "Confirm import" in upload(admin_client, "partners_kol", rows[:4]).content.decode()
+
+
+def test_memberships_overlapping_within_one_file_are_an_error_row_in_the_preview(admin_client):
+    ChannelFactory(handle="khoapug", platform="youtube")
+    PartnerCompanyFactory(slug="schannel")
+    rows = [["Channel platform", "Channel handle", "Partner company (slug)", "Starts on", "Ends on"]]
+    rows += [
+        ["youtube", "khoapug", "schannel", "01/2024", "06/2024"],
+        ["youtube", "khoapug", "schannel", "2024-06-15", ""],
+    ]
+
+    response = upload(admin_client, "partners_rostermembership", rows)
+
+    assert [row.import_type for row in response.context["result"].rows] == ["new", "invalid"]
+    assert "This channel is already managed by" in response.content.decode()
+    assert "Confirm import" not in response.content.decode()
+    assert not RosterMembership.objects.exists()
+
+
+def test_a_database_error_mid_file_on_confirmation_rolls_back_every_row(admin_client, monkeypatch):
+    rows = [["Slug", "Name"], ["first", "First"], ["second", "Second"]]
+    confirm = upload(admin_client, "partners_kol", rows).context["confirm_form"].initial
+    saved = []
+
+    def save_then_fail(self, instance, is_create):
+        if saved:
+            raise IntegrityError("simulated")
+        instance.save()
+        saved.append(instance.pk)
+
+    monkeypatch.setattr(KolResource, "do_instance_save", save_then_fail)
+    response = admin_client.post(reverse("admin:partners_kol_process_import"), confirm, follow=True)
+
+    assert "Nothing was imported" in response.content.decode()
+    assert saved and not Kol.objects.exists()
+
+
+def test_utf8_with_bom_and_iso_dates_through_the_admin(admin_client):
+    KolFactory(slug="quach-beem")
+    text = (
+        "\ufeffPlatform,Handle,Display name,Launch date,KOL (slug)\ntiktok,quachbeem,Quách Beem,2024-05-17,quach-beem\n"
+    )
+    sheet = SimpleUploadedFile("channels.csv", text.encode(), "text/csv")
+    preview = admin_client.post(reverse("admin:partners_channel_import"), {"format": CSV, "import_file": sheet})
+    admin_client.post(reverse("admin:partners_channel_process_import"), preview.context["confirm_form"].initial)
+
+    channel = Channel.objects.get(handle="quachbeem")
+    assert (channel.display_name, channel.launched_on) == ("Quách Beem", datetime.date(2024, 5, 17))
+
+
+def test_an_undecodable_file_gets_a_message_in_the_admin(admin_client):
+    sheet = SimpleUploadedFile("kols.csv", b"Slug,Name\n\x81\x8d\x8f,x\n", "text/csv")
+    page = admin_client.post(reverse("admin:partners_kol_import"), {"format": CSV, "import_file": sheet})
+    assert "neither UTF-8 nor Windows-1258" in page.content.decode()
+    assert not Kol.objects.exists()

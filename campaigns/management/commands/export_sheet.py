@@ -41,6 +41,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Write a filter as key=value, not {pair!r}.")
             params.appendlist(key, value)
         queryset = sheet.get_queryset()
+        if sheet.filterset_class is None:
+            if pairs:
+                raise CommandError("This sheet takes no filters.")
+            return queryset
         filterset = sheet.filterset_class(params, queryset=queryset, request=sheet.request)
         unknown = sorted(set(params) - set(filterset.filters))
         if unknown:

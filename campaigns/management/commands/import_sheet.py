@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from import_export.results import RowResult
 
-from kolregistry.sheets import SHEETS, SheetError, format_for, row_summary
+from kolregistry.sheets import SHEETS, SheetError, format_for, importable_sheets, row_summary
 
 from .sheets import add_sheet_arguments, sheet_request
 
@@ -27,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check every row and write nothing.")
 
     def handle(self, resource, file, dry_run, user, **options):
+        if not SHEETS[resource].importable:
+            importable = ", ".join(importable_sheets())
+            raise CommandError(f"{resource} is export only; the sheets to import are: {importable}.")
         path = Path(file)
         file_format = format_for(path.name)
         if file_format is None:

@@ -2,10 +2,12 @@
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django.utils.module_loading import autodiscover_modules
 
-import campaigns.resources  # noqa: F401 -- registers the sheet
-import partners.resources  # noqa: F401 -- registers the sheets
 from kolregistry.sheets import SHEETS, system_request
+
+# Each app's resources module registers its sheets (accounts' too, which this app may not import).
+autodiscover_modules("resources")
 
 
 def add_sheet_arguments(parser):
