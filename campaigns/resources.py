@@ -12,7 +12,7 @@ from .filtersets import (
     HashtagFilterSet,
     StatedFactFilterSet,
 )
-from .models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact
+from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, StatedFact
 
 # Export only (named as in the API).
 HashtagSheet = export_only_sheet("hashtags", Hashtag, HashtagFilterSet)
@@ -44,15 +44,7 @@ class CampaignReportResource(SheetResource):
             "reported_on_as_stated",
             "period_starts_on",
             "period_ends_on",
-            "videos",
-            "template_uses",
-            "views",
-            "likes",
-            "comments",
-            "shares",
-            "positive_share_pct",
-            "profile_frame_changes",
-            "story_template_uses",
+            *REPORT_FIGURE_FIELDS,
             "approximate",
             "source_url",
             "source_note",
