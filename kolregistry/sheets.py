@@ -6,7 +6,6 @@ duplicated; a reference or a row the user may not see reads exactly as one that 
 is checked by the model's own ``full_clean()``, and the whole file is written in one transaction.
 """
 
-import re
 import unicodedata
 from contextlib import contextmanager, nullcontext
 from copy import copy
@@ -33,11 +32,7 @@ from simple_history.models import HistoricalRecords
 from kolregistry.access import Access, internal_fields, scope_queryset, scope_related
 from kolregistry.dates import ISO_PATTERN, LOCAL_PATTERN, PartialDate, PartialDateField
 from kolregistry.figures import figure
-from kolregistry.text import fold
-
-# Text that a spreadsheet would run as a formula; exported behind a quote, which the import removes again.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"^[-+]?[0-9][0-9.,]*$")
+from kolregistry.text import FORMULA_START, fold, spreadsheet_safe
 
 # Sheet name (as commands take it) -> resource class; each app registers its own.
 SHEETS = {}
@@ -452,9 +447,8 @@ class SheetResource(resources.ModelResource):
 
     def export_field(self, field, instance, **kwargs):
         value = super().export_field(field, instance, **kwargs)
-        if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
-            return "'" + value
-        return value
+        # Behind a quote, which the import removes again.
+        return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 class ReadableWidget(widgets.ForeignKeyWidget):

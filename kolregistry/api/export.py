@@ -15,12 +15,12 @@ from django.utils import timezone
 from rest_framework.relations import ManyRelatedField
 from rest_framework.renderers import BaseRenderer
 
+from kolregistry.text import spreadsheet_safe
+
 from .fields import BriefRelatedField
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
-# A cell starting with one of these is a formula to Excel or LibreOffice (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BRIEF_KEYS = ("id", "display")
 
 
@@ -59,8 +59,7 @@ def cell(value, key=None):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    return f"'{text}" if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+    return spreadsheet_safe(value) if isinstance(value, str) else str(value)
 
 
 class Echo:
