@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzz the live API against its own OpenAPI schema with schemathesis, on PostgreSQL.
 #
-# Usage: scripts/fuzz.sh [CASES] [SECONDS]   (defaults: 1200 cases, 180 seconds; `make fuzz` runs 20000)
+# Usage: scripts/fuzz.sh [CASES] [SECONDS]   (defaults: 1500 cases, 240 seconds; `make fuzz` runs 20000)
 #
 # It drops and recreates the database FUZZ_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/fuzz),
 # loads the demo data, issues a superuser token and a token scoped to SChannel, serves the API with
@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
 
-CASES="${1:-1200}"
-SECONDS_BUDGET="${2:-180}"
+CASES="${1:-1500}"
+SECONDS_BUDGET="${2:-240}"
 DB_URL="${FUZZ_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/fuzz}"
 BIN=.venv/bin
 REPORTS=var/fuzz
