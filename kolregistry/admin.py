@@ -304,7 +304,8 @@ class BoundedInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
-        if self.rows_read_only:
+        if self.rows_read_only and obj is not None:
+            # The add page keeps its editable table: the new record has no rows to show or link to yet.
             kwargs = {**kwargs, "max_num": 0, "can_delete": False}
         formset = super().get_formset(request, obj, **kwargs)
         formset.max_rows, formset.row_ordering = self.max_rows, self.row_ordering
