@@ -346,7 +346,7 @@ def inline_links(request, inline, formset, parent, shown, total):
         "all_url": f"{all_url}?{fk}__id__exact={parent.pk}" if all_url else None,
         "all_text": _("All %(count)s %(items)s →") % {"count": figure(total), "items": opts.verbose_name_plural},
         "add_url": f"{add_url}?{fk}={parent.pk}" if add_url else None,
-        "add_text": _("Add %(item)s") % {"item": opts.verbose_name},
+        "add_text": _("Add %(name)s") % {"name": opts.verbose_name},  # Django's own, already translated
         "total": total,
     }
 
