@@ -6,7 +6,7 @@ with their stated facts, which the partners app cannot import.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
+    BoundedInline,
     ChoiceListFilter,
     RegistryAdmin,
     RegistryFormsMixin,
@@ -86,21 +87,20 @@ class PlatformsForm(forms.ModelForm):
     )
 
 
-class AssignmentInline(RegistryFormsMixin, admin.TabularInline):
+class AssignmentInline(RegistryFormsMixin, BoundedInline):
     """The channels taking part in a campaign."""
 
     model = Assignment
     fields = ("channel", "role", "videos_planned", "deliverables", "starts_on", "ends_on", "status")
     autocomplete_fields = ("channel",)
-    extra = 0
-    show_change_link = True
+    row_ordering = ("-pk",)  # the most recently assigned
     empty_text = _("No channels assigned to this campaign yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("channel")
 
 
-class CampaignReportInline(RegistryFormsMixin, admin.TabularInline):
+class CampaignReportInline(RegistryFormsMixin, BoundedInline):
     """Result reports of a campaign, one per source and date; they are never merged.
 
     One row per report with its figures, to compare them side by side; the platforms, the period the
@@ -134,8 +134,7 @@ class CampaignReportInline(RegistryFormsMixin, admin.TabularInline):
         "source",
     )
     autocomplete_fields = ("hashtag",)
-    extra = 0
-    show_change_link = True
+    row_ordering = (F("reported_on").desc(nulls_last=True), "-pk")
     empty_text = _("No result reports recorded yet.")
 
     def get_queryset(self, request):

@@ -16,9 +16,11 @@ from django.contrib.admin.utils import (
     unquote,
 )
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -212,8 +214,149 @@ class RegistryChangeList(ChangeList):
         return scope_related(request, super().get_queryset(request, exclude_parameters))
 
 
+class HeldAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete whose selected row, when its form already holds it (``held``), renders without a query.
+
+    Django's asks the database for the selected option of each form: 20 queries for 20 rows.
+    """
+
+    held = None
+
+    def optgroups(self, name, value, attr=None):
+        held = self.held
+        selected = {str(item) for item in value if item not in (None, "")}
+        if held is None or selected != {str(held.pk)} or self.field.remote_field.field_name != held._meta.pk.name:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        label = self.choices.field.label_from_instance(held)
+        options.append(self.create_option(name, held.pk, label, True, len(options)))
+        return [(None, options, 0)]
+
+
+class BoundedInlineFormSet(BaseInlineFormSet):
+    """An inline's formset over at most ``max_rows`` of the parent's rows (none when ``read_only``).
+
+    A POST is matched only against the rows it names, so rows that were not shown are never loaded,
+    changed or deleted, and a parent with 19,000 rows costs what one with 20 does.
+    """
+
+    max_rows = INLINE_ROWS_SHOWN
+    row_ordering = None
+    read_only = False
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            queryset = super().get_queryset()
+            if self.row_ordering:
+                queryset = queryset.order_by(*self.row_ordering)
+            if self.read_only:
+                queryset = queryset.none()
+            elif self.is_bound:
+                queryset = queryset.filter(pk__in=self.posted_pks())
+            else:
+                queryset = queryset[: self.max_rows]
+            self._queryset = queryset
+        return self._queryset
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        instance = form.instance
+        if instance.pk is None:
+            return
+        if getattr(instance, self.fk.attname) == self.instance.pk:
+            self.fk.set_cached_value(instance, self.instance)  # the row's name often names its parent
+        for name, field in form.fields.items():
+            widget = getattr(field.widget, "widget", field.widget)
+            model_field = instance._meta.get_field(name) if isinstance(widget, HeldAutocompleteSelect) else None
+            if model_field is not None and model_field.is_cached(instance):
+                widget.held = model_field.get_cached_value(instance)
+
+    def posted_pks(self):
+        pk = self.model._meta.pk
+        pks = []
+        for index in range(self.initial_form_count()):
+            try:
+                pks.append(pk.to_python(self.data.get(f"{self.add_prefix(index)}-{pk.name}")))
+            except ValidationError:
+                continue
+        return [value for value in pks if value is not None]
+
+
+class BoundedInline(admin.TabularInline):
+    """Base of every registry inline: it shows at most ``max_rows`` rows, whatever the parent has.
+
+    ``row_ordering`` picks which (the most recent, the current ones first); the rest are behind a link to
+    the list filtered to the parent, with their count. With ``rows_read_only`` editors too get the compact
+    table, with an edit link per row and an "Add" link to the add form prefilled with the parent: for
+    relations where editing in bulk makes no sense.
+    """
+
+    formset = BoundedInlineFormSet
+    max_rows = INLINE_ROWS_SHOWN
+    row_ordering = None
+    rows_read_only = False
+    extra = 0
+    show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = HeldAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if self.rows_read_only and obj is not None:
+            # The add page keeps its editable table: the new record has no rows to show or link to yet.
+            kwargs = {**kwargs, "max_num": 0, "can_delete": False}
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.max_rows, formset.row_ordering = self.max_rows, self.row_ordering
+        formset.read_only = self.rows_read_only
+        return formset
+
+
+def shown_rows(formset):
+    """The rows an inline shows and how many the parent has: one query each, a count only when rows are left out."""
+    limit = getattr(formset, "max_rows", None)
+    if getattr(formset, "read_only", False):
+        queryset = formset.queryset
+        rows = list((queryset.order_by(*formset.row_ordering) if formset.row_ordering else queryset)[:limit])
+    else:
+        rows = list(formset.get_queryset())
+    if limit and len(rows) >= limit:
+        return rows, formset.queryset.order_by().count()
+    return rows, len(rows)
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+    except NoReverseMatch:
+        return None
+
+
+def inline_links(request, inline, formset, parent, shown, total):
+    """The links under a bounded inline: every row in the list filtered to the parent, and adding one."""
+    opts = inline.model._meta
+    fk = formset.fk.name
+    all_url = admin_url(inline.model, "changelist") if total > shown else None
+    add_url = None
+    if getattr(inline, "rows_read_only", False) and inline.has_add_permission(request, parent):
+        add_url = admin_url(inline.model, "add")
+    return {
+        "all_url": f"{all_url}?{fk}__id__exact={parent.pk}" if all_url else None,
+        "all_text": _("All %(count)s %(items)s →") % {"count": figure(total), "items": opts.verbose_name_plural},
+        "add_url": f"{add_url}?{fk}={parent.pk}" if add_url else None,
+        "add_text": _("Add %(name)s") % {"name": opts.verbose_name},  # Django's own, already translated
+        "total": total,
+    }
+
+
 def readonly_table(request, inline, formset, parent):
-    """A viewer's compact table of an inline's rows: formatted values, related rows only if in scope."""
+    """A compact table of an inline's rows: formatted values, related rows only if in scope.
+
+    Viewers get it for every inline, editors for the inlines with ``rows_read_only``; their rows link to
+    their change page.
+    """
     names = [name for name in flatten_fieldsets(inline.get_fieldsets(request, parent)) if name != "id"]
     hidden = inline.hidden_fields(request, parent) if hides_internal_fields(request) else ()
     names = [
@@ -222,37 +365,23 @@ def readonly_table(request, inline, formset, parent):
         if name not in hidden
     ]
     model = inline.model
-    every_row = list(formset.get_queryset())  # the formset's own rows, already scoped and loaded for its forms
-    rows_total = len(every_row)
+    every_row, rows_total = shown_rows(formset)  # already scoped
     objects = every_row[:INLINE_ROWS_SHOWN]
     readable = readable_fields(model)
-    opts = model._meta
     may_view = inline.has_view_permission(request, parent)
+    editable = inline.has_change_permission(request, parent)
     rows = []
     for obj in objects:
         cells = [readonly_cell(request, inline, obj, name, readable) for name in names]
-        url = None
-        if may_view:
-            try:
-                url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-            except NoReverseMatch:
-                url = None
-        rows.append({"cells": cells, "url": url})
-    all_url = None
-    if rows_total > len(objects):
-        try:
-            changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-            all_url = f"{changelist}?{formset.fk.name}__id__exact={parent.pk}"
-        except NoReverseMatch:
-            all_url = None
+        rows.append({"cells": cells, "url": admin_url(model, "change", obj.pk) if may_view else None})
     return {
+        **inline_links(request, inline, formset, parent, len(objects), rows_total),
+        "editable": editable,
         "headers": [
             {"name": name, "label": label_for_field(name, model, inline), "figure": is_figure(readable.get(name))}
             for name in names
         ],
         "rows": rows,
-        "total": rows_total,
-        "all_url": all_url,
         "empty_text": inline.get_empty_text(),
     }
 
@@ -539,18 +668,25 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
         return RegistryChangeList
 
     def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
-        """Viewers get each inline as a compact read-only table; editors get tables that say when they are empty."""
+        """Viewers get each inline as a compact read-only table, and editors those with ``rows_read_only``.
+
+        Editors' other tables say when they are empty and, when bounded, link to the rows not shown.
+        """
         inline_admin_formsets = super().get_inline_formsets(request, formsets, inline_instances, obj)
         editable = self.is_editable(request, obj)
         for inline_admin_formset in inline_admin_formsets:
             inline = inline_admin_formset.opts
+            formset = inline_admin_formset.formset
             if not isinstance(inline, RegistryFormsMixin):
                 continue
-            if not editable and obj is not None:
+            if obj is not None and (not editable or getattr(inline, "rows_read_only", False)):
                 inline.template = READONLY_INLINE_TEMPLATE
-                inline_admin_formset.readonly_table = readonly_table(request, inline, inline_admin_formset.formset, obj)
+                inline_admin_formset.readonly_table = readonly_table(request, inline, formset, obj)
             elif isinstance(inline, admin.TabularInline):
                 inline.template = TABULAR_INLINE_TEMPLATE
+                if obj is not None and isinstance(inline, BoundedInline):
+                    rows, total = shown_rows(formset)
+                    inline_admin_formset.bounded = inline_links(request, inline, formset, obj, len(rows), total)
         return inline_admin_formsets
 
     def get_sections(self, request, obj=None):

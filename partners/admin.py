@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from kolregistry.access import access_for, ministry_users, scope_queryset
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
+    BoundedInline,
     ChoiceListFilter,
     LanguageFilter,
     NationalityFilter,
@@ -158,46 +159,50 @@ class PlatformsFilter(ChoiceListFilter):
         return queryset.filter(platforms__icontains=f'"{value}"')
 
 
-class ChannelInline(RegistryFormsMixin, admin.TabularInline):
+# Memberships still running first, then the most recently ended.
+CURRENT_FIRST = (F("ends_on").desc(nulls_first=True), F("starts_on").desc(nulls_last=True), "-pk")
+
+
+class ChannelInline(RegistryFormsMixin, BoundedInline):
     """Channels under their owner (a KOL or an agency); the other owner field stays empty."""
 
     model = Channel
     fields = ("platform", "display_name", "handle", "url", "language", "launched_on", "followers")
     readonly_fields = ("followers",)
-    extra = 0
-    show_change_link = True
+    rows_read_only = True
+    row_ordering = ("-created_at", "-pk")
     empty_text = _("No channels recorded yet.")
 
 
-class PartnerRosterInline(RegistryFormsMixin, admin.TabularInline):
+class PartnerRosterInline(RegistryFormsMixin, BoundedInline):
     """The channels a partner company manages, past and present."""
 
     model = RosterMembership
     fields = ("channel", "starts_on", "ends_on", "source_url", "notes")
     autocomplete_fields = ("channel",)
-    extra = 0
-    show_change_link = True
+    rows_read_only = True
+    row_ordering = CURRENT_FIRST
     empty_text = _("No channels on this company's roster yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("channel")
 
 
-class ChannelRosterInline(RegistryFormsMixin, admin.TabularInline):
+class ChannelRosterInline(RegistryFormsMixin, BoundedInline):
     """The partner companies that managed a channel, past and present."""
 
     model = RosterMembership
     fields = ("partner", "starts_on", "ends_on", "source_url", "notes")
     autocomplete_fields = ("partner",)
-    extra = 0
-    show_change_link = True
+    rows_read_only = True
+    row_ordering = CURRENT_FIRST
     empty_text = _("No partner company has managed this channel yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("partner")
 
 
-class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
+class ChannelMetricInline(RegistryFormsMixin, BoundedInline):
     """Dated audience snapshots of a channel.
 
     The figures and their source fit one row at 1366 px; how the date was stated and what the figure
@@ -206,33 +211,29 @@ class ChannelMetricInline(RegistryFormsMixin, admin.TabularInline):
 
     model = ChannelMetric
     fields = ("measured_on", "followers", "likes", "views", "comments", "approximate", "source_url", "source_note")
-    extra = 0
-    show_change_link = True
+    rows_read_only = True
+    row_ordering = (F("measured_on").desc(nulls_last=True), "-pk")
     empty_text = _("No metric snapshots recorded yet.")
 
 
-class MouPeopleInline(RegistryFormsMixin, admin.TabularInline):
+class MouPeopleInline(RegistryFormsMixin, BoundedInline):
     """The people of an MOU: who signed it, who are its contacts, who was present, for which side."""
 
     model = MouPerson
     fields = ("person", "role", "side", "source_url", "notes")
     autocomplete_fields = ("person",)
-    extra = 0
-    show_change_link = True
     empty_text = _("No signatories or contact persons recorded yet.")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
 
 
-class PersonMousInline(RegistryFormsMixin, admin.TabularInline):
+class PersonMousInline(RegistryFormsMixin, BoundedInline):
     """The MOUs a person signed, is a contact for or was present at."""
 
     model = MouPerson
     fields = ("mou", "role", "side", "source_url", "notes")
     autocomplete_fields = ("mou",)
-    extra = 0
-    show_change_link = True
     empty_text = _("Not named in any MOU yet.")
 
     def get_queryset(self, request):

@@ -1,10 +1,12 @@
 """Small helpers shared by the tests."""
 
 import sqlite3
+from html.parser import HTMLParser
 from urllib.parse import quote, urlencode
 
 from django.db import connection
 from django.http import QueryDict
+from django.urls import reverse
 
 
 def role_user(group, partner=None, **extra):
@@ -71,3 +73,56 @@ def database_url_for_subprocesses(tmp_path):
     with sqlite3.connect(path) as copy:
         connection.connection.backup(copy)
     return f"sqlite:///{path}"
+
+
+class FormValues(HTMLParser):
+    """The values a browser would submit from the form with id ``form_id``."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.values = form_id, False, []
+        self.select = self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside:
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and kind not in {"submit", "file", "button"} and attrs.get("name"):
+            if kind not in {"checkbox", "radio"} or "checked" in attrs:
+                self.values.append((attrs["name"], attrs.get("value") or ("on" if kind == "checkbox" else "")))
+        elif tag == "select":
+            self.select = attrs.get("name")
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.values.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea":
+            self.textarea = attrs.get("name")
+            self.values.append((self.textarea, ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            name, text = self.values.pop()
+            self.values.append((name, text + data))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def opened_form(client, obj):
+    """The change form of ``obj`` as a browser holds it after opening the page: ``(url, data)``."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    parser = FormValues(f"{obj._meta.model_name}_form")
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.values:
+        data.setdefault(name, []).append(value)
+    return url, data

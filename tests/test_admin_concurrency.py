@@ -1,7 +1,5 @@
 """The admin change form refuses to save over a version newer than the one it was opened with."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -9,61 +7,9 @@ from rest_framework.test import APIClient
 
 from partners.models import Kol
 from tests.factories import KolFactory, MouFactory, UserFactory
+from tests.helpers import opened_form
 
 pytestmark = pytest.mark.django_db
-
-
-class FormValues(HTMLParser):
-    """The values a browser would submit from the form with id ``form_id``."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.values = form_id, False, []
-        self.select = self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside:
-            return
-        kind = attrs.get("type", "text")
-        if tag == "input" and kind not in {"submit", "file", "button"} and attrs.get("name"):
-            if kind not in {"checkbox", "radio"} or "checked" in attrs:
-                self.values.append((attrs["name"], attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "select":
-            self.select = attrs.get("name")
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.values.append((self.select, attrs.get("value", "")))
-        elif tag == "textarea":
-            self.textarea = attrs.get("name")
-            self.values.append((self.textarea, ""))
-
-    def handle_data(self, data):
-        if self.textarea:
-            name, text = self.values.pop()
-            self.values.append((name, text + data))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-
-def opened_form(client, obj):
-    """The change form of ``obj`` as a browser holds it after opening the page: ``(url, data)``."""
-    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-    response = client.get(url)
-    assert response.status_code == 200
-    parser = FormValues(f"{obj._meta.model_name}_form")
-    parser.feed(response.content.decode())
-    data = {}
-    for name, value in parser.values:
-        data.setdefault(name, []).append(value)
-    return url, data
 
 
 RECORDS = {

@@ -7,7 +7,7 @@ The assertions use CSS classes and figures, not the Vietnamese catalogue.
 import pytest
 
 from campaigns.models import Campaign
-from partners.models import Channel, Mou
+from partners.models import Channel, Mou, PartnerCompany
 
 from .conftest import VIEWPORT, assert_in_viewport, screenshot, sign_in
 
@@ -58,6 +58,10 @@ def test_ministry_staff_see_the_deciding_columns_and_pages_fit(page, live_server
     assert_no_horizontal_scroll(page, live_server, f"/admin/partners/channel/{channel.pk}/change/", "layout-channel")
     assert_no_horizontal_scroll(page, live_server, f"/admin/campaigns/campaign/{campaign.pk}/change/", "layout-camp")
     assert_no_horizontal_scroll(page, live_server, f"/admin/partners/mou/{mou.pk}/change/", "layout-mou")
+    # An editor's roster is a bounded read-only table with its count and add links (issue 14).
+    partner = PartnerCompany.objects.get(short_name="BHMedia")
+    assert_no_horizontal_scroll(page, live_server, f"/admin/partners/partnercompany/{partner.pk}/change/", "layout-pc")
+    assert page.locator("#memberships-group .readonly-inline-all a.addlink").count() == 1
 
 
 def test_a_partner_sees_the_deciding_columns_and_read_only_pages_fit(page, live_server, demo):
