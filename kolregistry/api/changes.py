@@ -426,10 +426,7 @@ class ChangeFeedView(APIView):
         position = Position.decode(since)
         if position is not None:
             return position
-        try:
-            moment = parse_timestamp(since)
-        except (ValueError, OverflowError):
-            moment = None
+        moment = parse_timestamp(since)
         if moment is None:
             message = _("Give a cursor from this feed, or a moment. %(help)s") % {"help": TIMESTAMP_HELP}
             raise DrfValidationError({"since": [message]})

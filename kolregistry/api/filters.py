@@ -146,18 +146,21 @@ TIMESTAMP_HELP = _("Give an ISO 8601 date and time, such as 2026-11-26T08:00:00+
 
 
 def parse_timestamp(value):
-    """An aware datetime from ISO 8601 text (a date alone is its midnight, local time), or None.
+    """An aware datetime from ISO 8601 text (a date alone is its midnight, local time).
 
-    Raises ValueError or OverflowError for a well-formed but impossible moment (2026-02-30, year 0).
+    None for anything else, a well-formed but impossible moment included (2026-02-30, year 0).
     """
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        moment = day and datetime.datetime.combine(day, datetime.time())
-    if moment is None:
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = day and datetime.datetime.combine(day, datetime.time())
+        if moment is None:
+            return None
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return moment.astimezone(datetime.UTC)  # OverflowError at the ends of the calendar
+    except (ValueError, OverflowError):
         return None
-    moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
-    return moment.astimezone(datetime.UTC)  # raises OverflowError at the ends of the calendar
 
 
 class UpdatedSinceFilter(BaseFilterBackend):
@@ -169,10 +172,7 @@ class UpdatedSinceFilter(BaseFilterBackend):
         value = request.query_params.get(self.parameter) or ""
         if not value:
             return queryset
-        try:
-            moment = parse_timestamp(value)
-        except (ValueError, OverflowError):
-            moment = None
+        moment = parse_timestamp(value)
         if moment is None:
             raise DrfValidationError({self.parameter: [TIMESTAMP_HELP]})
         return queryset.filter(updated_at__gte=moment)
