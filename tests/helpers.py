@@ -126,3 +126,21 @@ def opened_form(client, obj):
     for name, value in parser.values:
         data.setdefault(name, []).append(value)
     return url, data
+
+
+def kol_saves_fail_after_the_first(monkeypatch):
+    """Make a KOL import's second save fail as the database would; returns the pks saved before it."""
+    from django.db import IntegrityError
+
+    from partners.resources import KolResource
+
+    saved = []
+
+    def save_then_fail(self, instance, is_create):
+        if saved:
+            raise IntegrityError("simulated")
+        instance.save()
+        saved.append(instance.pk)
+
+    monkeypatch.setattr(KolResource, "do_instance_save", save_then_fail)
+    return saved

@@ -9,16 +9,14 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError
 from django.utils import translation
 
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
 from kolregistry.dates import DatePrecision, PartialDate
 from kolregistry.sheets import validate_constraints
 from partners.models import Channel, ChannelMetric, Kol, RosterMembership
-from partners.resources import KolResource
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
-from tests.helpers import role_user
+from tests.helpers import kol_saves_fail_after_the_first, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -185,15 +183,7 @@ def test_memberships_may_not_overlap_within_one_file(tmp_path):
 
 def test_a_database_error_mid_file_rolls_back_every_row(tmp_path, monkeypatch):
     rows = [KOL_HEADERS, ["first", "First", "", "person"], ["second", "Second", "", "person"]]
-    saved = []
-
-    def save_then_fail(self, instance, is_create):
-        if saved:
-            raise IntegrityError("simulated")
-        instance.save()
-        saved.append(instance.pk)
-
-    monkeypatch.setattr(KolResource, "do_instance_save", save_then_fail)
+    saved = kol_saves_fail_after_the_first(monkeypatch)
     output, _error = failed_import("kols", write_csv(tmp_path / "kols.csv", rows))
 
     assert "row 2: error — row: simulated" in output

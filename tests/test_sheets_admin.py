@@ -6,14 +6,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
 from django.urls import reverse
 
 from accounts.roles import PARTNER_USERS
 from partners.models import Channel, ChannelMetric, Kol, RosterMembership
-from partners.resources import KolResource
 from tests.factories import ChannelFactory, KolFactory, PartnerCompanyFactory, RosterMembershipFactory
-from tests.helpers import role_user
+from tests.helpers import kol_saves_fail_after_the_first, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -181,15 +179,7 @@ def test_memberships_overlapping_within_one_file_are_an_error_row_in_the_preview
 def test_a_database_error_mid_file_on_confirmation_rolls_back_every_row(admin_client, monkeypatch):
     rows = [["Slug", "Name"], ["first", "First"], ["second", "Second"]]
     confirm = upload(admin_client, "partners_kol", rows).context["confirm_form"].initial
-    saved = []
-
-    def save_then_fail(self, instance, is_create):
-        if saved:
-            raise IntegrityError("simulated")
-        instance.save()
-        saved.append(instance.pk)
-
-    monkeypatch.setattr(KolResource, "do_instance_save", save_then_fail)
+    saved = kol_saves_fail_after_the_first(monkeypatch)
     response = admin_client.post(reverse("admin:partners_kol_process_import"), confirm, follow=True)
 
     assert "Nothing was imported" in response.content.decode()
