@@ -146,7 +146,7 @@ class ChoiceWidget(widgets.Widget):
         language = get_language()
         if language not in self.by_language:
             codes = {}
-            for code, label in reversed(self.choices):  # the first choice wins a shared key, as before
+            for code, label in reversed(self.choices):  # reversed: where two choices share a key, the first wins
                 with override("en"):
                     english = str(label)
                 codes.update(dict.fromkeys((loose_key(code), loose_key(label), loose_key(english)), code))
@@ -676,8 +676,7 @@ class SheetExportMixin(ExportMixin):
     export_form_class = ExportForm
 
     def get_resource_kwargs(self, request, *args, **kwargs):
-        # A request must answer within the server's timeout: a long file goes through import_sheet.
-        return {"request": request, "max_rows": settings.SHEET_ADMIN_MAX_ROWS}
+        return {"request": request}
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -698,6 +697,10 @@ class SheetAdminMixin(SheetExportMixin, ImportExportMixin):
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) or self.has_change_permission(request)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        # A request must answer within the server's timeout: a long file goes through import_sheet.
+        return {**super().get_import_resource_kwargs(request, **kwargs), "max_rows": settings.SHEET_ADMIN_MAX_ROWS}
 
     def import_action(self, request, *args, **kwargs):
         response = super().import_action(request, *args, **kwargs)
