@@ -478,10 +478,11 @@ class MouAdmin(SheetExportMixin, RegistryAdmin):
     def alert_states(self, obj):
         if obj.pk is None:
             return "-"
-        states = Mou.objects.filter(pk=obj.pk).with_alert_states().values().first()
+        names = {threshold: f"alert_{threshold.value}" for threshold in MouAlertThreshold}
+        states = Mou.objects.filter(pk=obj.pk).with_alert_states().values(*names.values()).first()
         if states is None:  # a deleted MOU's page in its history
             return "-"
-        labels = [threshold.label for threshold in MouAlertThreshold if states[f"alert_{threshold.value}"]]
+        labels = [threshold.label for threshold, name in names.items() if states[name]]
         return "; ".join(str(label) for label in labels) or _("No alert")
 
     @admin.display(description=_("renewal chain"))

@@ -610,8 +610,8 @@ class MouQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.active_on(today).filter(ends_on_last__lte=today + datetime.timedelta(days=days))
 
-    # The alert states: what ``manage.py mou_alerts`` e-mails about, the MOU list's "alert" filter and
-    # column and the dashboard show, all from these conditions. They need ``with_status(today)``.
+    # The alert states: what ``manage.py mou_alerts`` e-mails about, the MOU list's "alert" filter, the MOU
+    # page's "alerts today" and the dashboard show, all from these conditions. They need ``with_status(today)``.
 
     @staticmethod
     def alert_conditions(today):
@@ -1057,8 +1057,7 @@ class MouAlert(models.Model):
     def __str__(self):
         return f"{self.mou}: {self.get_threshold_display()}"
 
-    @classmethod
-    def key_for(cls, mou, threshold):
-        """The (threshold, end date) an alert about ``mou`` in state ``threshold`` is recorded under."""
-        threshold = MouAlertThreshold(threshold)
-        return threshold, (None if threshold == MouAlertThreshold.INCOMPLETE else mou.ends_on_last)
+    @staticmethod
+    def end_date_for(mou, threshold):
+        """The end date an alert about ``mou`` in state ``threshold`` is recorded under (none for missing facts)."""
+        return None if MouAlertThreshold(threshold) == MouAlertThreshold.INCOMPLETE else mou.ends_on_last

@@ -99,8 +99,7 @@ def due_alerts(today):
     for threshold in MouAlertThreshold:
         mous = Mou.objects.alerting(threshold, today).select_related("agency", "partner", "responsible")
         for mou in mous.order_by(F("ends_on_last").asc(nulls_last=True), "title", "pk"):
-            _threshold, ends_on = MouAlert.key_for(mou, threshold)
-            alerts.append(Alert(mou, threshold, ends_on, recipients_for(mou)))
+            alerts.append(Alert(mou, threshold, MouAlert.end_date_for(mou, threshold), recipients_for(mou)))
     return alerts
 
 
