@@ -51,8 +51,11 @@ messages: install
 	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*'
 	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
 
+# The registry at national scale (100k channels at scale 1) on a scratch PostgreSQL database, beside DATABASE_URL's:
+# manage.py benchmark (README, "Benchmark"). E.g. make benchmark BENCHMARK_ARGS="--scale 10 --json var/scale10.json".
+BENCHMARK_ARGS ?= --scale 1
 benchmark: install-dev
-	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python manage.py benchmark $(BENCHMARK_ARGS)
 
 # Database backups (scripts/backup.py): pg_dump/pg_restore on PostgreSQL, a copy on SQLite, into
 # var/backups/ (KOLREG_BACKUP_DIR). `restore` replaces what the backup contains and asks nothing.

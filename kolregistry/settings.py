@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "accounts",
     "dashboard",
     "demo",
+    # manage.py benchmark (a tool, not part of the registry): the top layer.
+    "benchmark",
 ]
 
 MIDDLEWARE = [

@@ -4,9 +4,10 @@
 Usage: DATABASE_URL=postgres://.../NAME python scripts/csv_export_memory.py [--channels 100000]
 
 It fills a scratch database next to DATABASE_URL's (Django's test database, ``test_<name>``) with
-scripts/benchmark.py's registry, then, for each export, starts a fresh Python process that streams
+the benchmark's dataset (``benchmark.dataset``, scaled to the number of channels), then, for each export,
+starts a fresh Python process that streams
 ``/api/v1/channels/?format=csv`` through the whole stack (Django's test client, as a superuser) and reports
-its peak RSS (``VmHWM``) beside its RSS before the request. ``?min_followers=900000`` selects
+its peak RSS (``VmHWM``) beside its RSS before the request. ``?min_followers=5000000`` selects
 a tenth of the channels. PostgreSQL only: the processes share the scratch database. Not part of the tests.
 """
 
@@ -18,11 +19,10 @@ import sys
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kolregistry.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -31,7 +31,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-EXPORTS = [("a tenth", "/api/v1/channels/?format=csv&min_followers=900000"), ("all", "/api/v1/channels/?format=csv")]
+EXPORTS = [("a tenth", "/api/v1/channels/?format=csv&min_followers=5000000"), ("all", "/api/v1/channels/?format=csv")]
 
 
 def rss_mib(key="VmRSS"):
@@ -76,13 +76,13 @@ def main():
     if connection.vendor != "postgresql":
         sys.exit("Run it on PostgreSQL (DATABASE_URL=postgres://...): each export runs in its own process.")
 
-    from benchmark import fill
+    from benchmark.dataset import CHANNELS, load
 
     old_name = connection.settings_dict["NAME"]
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         started = time.perf_counter()
-        fill(options.channels)
+        load(options.channels / CHANNELS, sys.stdout)
         get_user_model().objects.create_superuser("csv-memory", "csv-memory@example.test", "unused-password-1")
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
