@@ -1,0 +1,18 @@
+"""The project's URLs, plus the benchmark's implementation A under /benchmark/naive/ (benchmark.naive) and bare
+views over its floor under /benchmark/floor/ (benchmark.floor)."""
+
+from django.urls import include, path
+
+from kolregistry.urls import handler404
+from kolregistry.urls import urlpatterns as project_urlpatterns
+
+from . import floor, naive
+
+urlpatterns = [
+    path("benchmark/naive/", include(naive.router.urls)),
+    path("benchmark/floor/roster/", floor.roster_view),
+    path("benchmark/floor/channels/", floor.channel_search_view),
+    *project_urlpatterns,
+]
+
+__all__ = ["handler404", "urlpatterns"]
