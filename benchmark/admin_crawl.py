@@ -13,7 +13,6 @@ import http.client
 import json
 import math
 import re
-import secrets
 import statistics
 import sys
 import time
@@ -22,23 +21,18 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
-from axes.utils import reset as reset_lockouts
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
 from django.test import RequestFactory
 from django.urls import reverse
 
-from accounts.roles import MINISTRY_STAFF, ensure_roles
-from demo.users import add_to_group
-
 from .middleware import QUERY_COUNT_HEADER
 from .server import REQUEST_TIMEOUT_S, peak_rss_mb, serve
+from .users import ministry_staff_user
 
-CRAWL_USERNAME = "benchmark.ministry"
 SEARCH_TERM = "nguyen"
 DEEP_PAGE = 0.9
 # A page slower than this is fetched once: repeating a page that takes minutes only makes the run longer.
@@ -84,20 +78,6 @@ def measure(database_name, repeat, stdout=sys.stdout):
         if any(page["status"] >= 500 for page in crawl.pages.values()):
             stdout.write(f"admin: the server's log, for the pages that failed:\n{server.log_text()[-5000:]}\n")
     return {"admin": crawl.pages, "admin_peak_rss_mb": peak}
-
-
-def ministry_staff_user():
-    """The ministry staff user the crawl signs in as, with a new password each run: ``(user, password)``."""
-    ensure_roles()
-    user, _created = get_user_model().objects.get_or_create(username=CRAWL_USERNAME)
-    password = secrets.token_urlsafe(16)
-    user.first_name, user.is_staff, user.is_active, user.is_superuser = "Benchmark", True, True, False
-    user.set_password(password)
-    user.save()
-    add_to_group(user, MINISTRY_STAFF)
-    # Failed logins of an interrupted run must not lock this one out (django-axes).
-    reset_lockouts(username=CRAWL_USERNAME)
-    return user, password
 
 
 def biggest_objects():

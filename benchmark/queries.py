@@ -21,8 +21,6 @@ from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection, reset_queries
 from django.db.models import Count
 from django.test import Client, override_settings
@@ -30,11 +28,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from accounts.roles import MINISTRY_STAFF, ensure_roles
 from kolregistry.api.filters import search_terms
 from partners.models import Agency, Channel, ChannelMetric, Mou, PartnerCompany, RosterMembership
 
 from . import floor
+from .users import ministry_staff_user
 
 API = floor.API_PATH
 SEARCH_TERMS = ("nguyen", "Nguyễn", "đức", "quang ninh", "ng")
@@ -42,7 +40,6 @@ SEARCHED = ("channels", "kols", "mous")
 NAIVE = "/benchmark/naive/"
 HOST = "testserver"
 FLOOR_BASE = f"http://{HOST}{API}"
-USERNAME = "benchmark.ministry"
 DEEP = 0.9
 
 
@@ -266,13 +263,8 @@ def cases(probes):
 
 
 def staff_tokens():
-    """A ministry staff user (the project's role) and one read-only token each for A and B: two throttle budgets."""
-    ensure_roles()
-    user, created = get_user_model().objects.get_or_create(username=USERNAME, defaults={"is_staff": True})
-    if created:
-        user.set_unusable_password()
-        user.save()
-    user.groups.add(Group.objects.get(name=MINISTRY_STAFF))
+    """One read-only token each for A and B of the ministry staff user: two throttle budgets."""
+    user, _password = ministry_staff_user()
     return {name: ApiToken.objects.issue(owner=user, name=f"benchmark {name}", read_only=True) for name in "AB"}
 
 

@@ -8,3 +8,4 @@ from kolregistry.settings import ALLOWED_HOSTS, MIDDLEWARE
 DEBUG = False
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "127.0.0.1"]
 MIDDLEWARE = ["benchmark.middleware.QueryCountMiddleware", *MIDDLEWARE]
+ROOT_URLCONF = "benchmark.urls"
