@@ -671,7 +671,9 @@ class AutocompleteFilterMediaMixin:
         media = super().media
         specs = self.list_filter
         if any(isinstance(spec, (list, tuple)) and issubclass(spec[1], AutocompleteFilter) for spec in specs):
-            media += AutocompleteSelect(None, self.admin_site).media + forms.Media(js=[AUTOCOMPLETE_FILTER_SCRIPT])
+            # Named after what it needs, so that the merged media load it last.
+            script = forms.Media(js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", AUTOCOMPLETE_FILTER_SCRIPT])
+            media += AutocompleteSelect(None, self.admin_site).media + script
         return media
 
 
@@ -1014,8 +1016,8 @@ DELETED_OBJECTS_SHOWN = 10
 def bounded_deleted_objects(objs, request, admin_site):
     """Django's ``get_deleted_objects``, listing at most ``DELETED_OBJECTS_SHOWN`` rows of each model.
 
-    The rows past that are neither named nor linked (which cost a query or more each), only counted:
-    "… and 19,409 more roster memberships". Rights are still checked on every row.
+    The rows past that, to delete or protected, are neither named nor linked (which costs a query or more
+    each), only counted: "… and 19,409 more roster memberships". Rights are still checked on every row.
     """
     objs = list(objs)
     if not objs:
@@ -1026,30 +1028,44 @@ def bounded_deleted_objects(objs, request, admin_site):
     shown = Counter()
 
     def format_callback(obj):
-        opts = obj._meta
-        registered = admin_site.is_registered(obj.__class__)
-        if registered and not admin_site.get_model_admin(obj.__class__).has_delete_permission(request, obj):
-            perms_needed.add(opts.verbose_name)
-        shown[opts.label] += 1
-        if shown[opts.label] > DELETED_OBJECTS_SHOWN:
-            return None
-        url = admin_url(obj.__class__, "change", quote(obj.pk)) if registered else None
-        if url is None:
-            return f"{capfirst(opts.verbose_name)}: {obj}"
-        return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+        model_admin = admin_site.get_model_admin(obj.__class__) if admin_site.is_registered(obj.__class__) else None
+        if model_admin is not None and not model_admin.has_delete_permission(request, obj):
+            perms_needed.add(obj._meta.verbose_name)
+        shown[obj._meta.label] += 1
+        return deleted_object_link(obj, admin_site) if shown[obj._meta.label] <= DELETED_OBJECTS_SHOWN else None
 
     to_delete = without_hidden(collector.nested(format_callback))
-    for model, rows in collector.model_objs.items():
-        if len(rows) > DELETED_OBJECTS_SHOWN:
-            more = len(rows) - DELETED_OBJECTS_SHOWN
-            items = model._meta.verbose_name if more == 1 else model._meta.verbose_name_plural
-            to_delete.append(
-                ngettext("… and %(count)s more %(items)s", "… and %(count)s more %(items)s", more)
-                % {"count": figure(more), "items": items}
-            )
-    protected = [text for text in map(format_callback, list(collector.protected)[:DELETED_OBJECTS_SHOWN]) if text]
+    to_delete += filter(None, (more_objects(model, len(rows)) for model, rows in collector.model_objs.items()))
+    protected_by_model = {}
+    for obj in sorted(collector.protected, key=lambda obj: (obj._meta.label, obj.pk)):
+        protected_by_model.setdefault(obj.__class__, []).append(obj)
+    protected = []
+    for model, rows in protected_by_model.items():
+        protected += [deleted_object_link(obj, admin_site) for obj in rows[:DELETED_OBJECTS_SHOWN]]
+        protected += filter(None, [more_objects(model, len(rows))])
     model_count = {model._meta.verbose_name_plural: len(rows) for model, rows in collector.model_objs.items()}
     return to_delete, model_count, perms_needed, protected
+
+
+def deleted_object_link(obj, admin_site):
+    """ "Roster membership: <a href=…>…</a>", as Django's delete confirmation names a row."""
+    opts = obj._meta
+    url = admin_url(obj.__class__, "change", quote(obj.pk)) if admin_site.is_registered(obj.__class__) else None
+    if url is None:
+        return f"{capfirst(opts.verbose_name)}: {obj}"
+    return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
+def more_objects(model, total):
+    """ "… and 20 more roster memberships" for the rows of ``model`` past those named; None when all are named."""
+    more = total - DELETED_OBJECTS_SHOWN
+    if more <= 0:
+        return None
+    items = model._meta.verbose_name if more == 1 else model._meta.verbose_name_plural
+    return ngettext("… and %(count)s more %(items)s", "… and %(count)s more %(items)s", more) % {
+        "count": figure(more),
+        "items": items,
+    }
 
 
 def without_hidden(nested):

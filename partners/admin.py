@@ -261,17 +261,16 @@ class PartnerCompanyAdmin(SheetExportMixin, RegistryAdmin):
 
     list_display = ("short_name", "legal_name", "kind", "tax_code", "roster_today")
     list_filter = ("kind",)
-    ordering = ("short_name",)
     search_fields = ("search_text",)
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = (PartnerRosterInline,)
 
     def get_queryset(self, request):
-        # Sortable: partner companies are few, so even sorting counts only a few hundred rows' rosters.
         active = RosterMembership.objects.active_on(timezone.localdate())
         return super().get_queryset(request).annotate(roster_size=row_count(active, "partner"))
 
-    @admin.display(description=_("channels managed today"), ordering="roster_size")
+    # Not sortable: sorting would count every partner's roster (0.4 s at 60,000 memberships), not the page's.
+    @admin.display(description=_("channels managed today"))
     def roster_today(self, obj):
         return obj.roster_size
 
