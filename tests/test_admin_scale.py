@@ -5,12 +5,14 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import MINISTRY_STAFF
 from campaigns.models import Assignment, Campaign, CampaignReport, StatedFact
+from kolregistry.admin import AutocompleteFilter
 from partners.models import Agency, Channel, ChannelMetric, Kol, Mou, PartnerCompany, RosterMembership
 from tests.factories import SOURCE, PartnerCompanyFactory, RosterMembershipFactory
 from tests.helpers import listed, partner_client, role_user
@@ -113,6 +115,31 @@ def test_changelist_queries_do_not_grow_with_the_rows(ministry_client):
     seed(45, start=5)
 
     assert queries() == few
+
+
+def autocomplete_filters():
+    """``(changelist URL, parameter, related model)`` of every AutocompleteFilter on the admin site."""
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        for spec in model_admin.list_filter:
+            if isinstance(spec, (list, tuple)) and issubclass(spec[1], AutocompleteFilter):
+                related = get_fields_from_path(model, spec[0])[-1].related_model
+                parameter = spec[1].parameter_name or f"{spec[0]}__id__exact"
+                url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+                found.append((url, parameter, related))
+    return found
+
+
+def test_every_autocomplete_filter_filters(admin_client):
+    seed(3)
+    filters = autocomplete_filters()
+    assert len(filters) >= 15
+
+    for url, parameter, related in filters:
+        response = admin_client.get(url, {parameter: related.objects.order_by("pk").last().pk})
+
+        assert response.status_code == 200, (url, parameter)
+        assert len(listed(response)) <= 1, (url, parameter)  # each seeded row points at its own partner, agency…
 
 
 def roster_url(**params):
