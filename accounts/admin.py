@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kolregistry.admin import AutocompleteFilter, AutocompleteFilterMediaMixin
 from kolregistry.sheets import SheetExportMixin
 
 from .models import ApiToken, PartnerAccount
@@ -61,24 +62,24 @@ class RegistryUserAdmin(SheetExportMixin, UserAdmin):
 
 
 @admin.register(PartnerAccount)
-class PartnerAccountAdmin(SheetExportMixin, SimpleHistoryAdmin):
+class PartnerAccountAdmin(SheetExportMixin, AutocompleteFilterMediaMixin, SimpleHistoryAdmin):
     """Which users work for which partner company."""
 
     resource_classes = (PartnerAccountSheet,)
 
     list_display = ("user", "partner", "created_at")
-    list_filter = ("partner",)
+    list_filter = (("partner", AutocompleteFilter),)
     search_fields = ("user__username", "user__email", "partner__short_name")
     autocomplete_fields = ("user", "partner")
     list_select_related = ("user", "partner")
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(SimpleHistoryAdmin):
+class ApiTokenAdmin(AutocompleteFilterMediaMixin, SimpleHistoryAdmin):
     """API tokens: the key is shown once, in a message, when the token is created."""
 
     list_display = ("name", "owner", "prefix", "read_only", "partner", "expires_at", "last_used_at", "revoked_at")
-    list_filter = ("read_only", "partner", ("revoked_at", admin.EmptyFieldListFilter))
+    list_filter = ("read_only", ("partner", AutocompleteFilter), ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "prefix", "owner__username")
     autocomplete_fields = ("owner", "partner")
     list_select_related = ("owner", "partner")

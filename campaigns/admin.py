@@ -6,7 +6,7 @@ with their stated facts, which the partners app cannot import.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, F
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
+    AutocompleteFilter,
     BoundedInline,
     ChoiceListFilter,
     RegistryAdmin,
     RegistryFormsMixin,
     https_url_formfield,
+    row_count,
     short_url,
 )
 from kolregistry.dates import stated_date
@@ -29,7 +31,15 @@ from partners.admin import CampaignMouStatusFilter, ChannelManagedByPartnerFilte
 from partners.choices import Platform
 from partners.models import Agency, Channel, Kol, Mou, PartnerCompany
 
-from .models import REPORT_FIGURE_FIELDS, Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
+from .models import (
+    REPORT_FIGURE_FIELDS,
+    Assignment,
+    Campaign,
+    CampaignReport,
+    Hashtag,
+    StatedFact,
+    hashtag_search_value,
+)
 from .resources import AssignmentSheet, CampaignReportResource, CampaignSheet, HashtagSheet, StatedFactSheet
 
 # A change page lists at most this many of the record's stated facts, and links to the list of all of them.
@@ -156,20 +166,18 @@ class HashtagAdmin(SheetExportMixin, RegistryAdmin):
     resource_classes = (HashtagSheet,)
 
     list_display = ("__str__", "campaign_count", "source_url")
-    # Explicit because the count annotation's GROUP BY drops Meta.ordering (autocomplete pages need an order).
-    ordering = Hashtag._meta.ordering
     search_fields = ("name",)
-    # Hashtags are written without accents; a typed "#" is not part of the name.
-    search_lookups = ("name__icontains",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(campaign_total=Count("campaigns"))
+        links = Campaign.hashtags.through.objects.all()
+        return super().get_queryset(request).annotate(campaign_total=row_count(links, "hashtag"))
 
     def get_search_results(self, request, queryset, search_term):
-        terms = " ".join(normalise_hashtag(term) for term in search_term.split())
-        return super().get_search_results(request, queryset, terms)
+        # A typed "#" is not part of the name.
+        return super().get_search_results(request, queryset, hashtag_search_value(search_term))
 
-    @admin.display(description=_("campaigns"), ordering="campaign_total")
+    # Not sortable: sorting would count the campaigns of all hashtags, not just the page's.
+    @admin.display(description=_("campaigns"))
     def campaign_count(self, obj):
         return obj.campaign_total
 
@@ -207,14 +215,13 @@ class CampaignAdmin(SheetExportMixin, StatedFactsMixin, RegistryAdmin):
     list_display = ("name", "starts_on", "ends_on", "organiser_list", "partner_list", "hashtag_list", "platform_list")
     list_filter = (
         PlatformsFilter,
-        ("partners", admin.RelatedOnlyFieldListFilter),
+        ("partners", AutocompleteFilter),
         ActiveTodayFilter,
         CampaignMouStatusFilter,
-        ("organisers", admin.RelatedOnlyFieldListFilter),
+        ("organisers", AutocompleteFilter),
     )
     list_select_related = ("mou",)
     search_fields = ("search_text",)
-    search_lookups = ("search_text__contains", "hashtags__name__icontains")
     autocomplete_fields = ("mou", "organisers", "partners", "hashtags")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (AssignmentInline, CampaignReportInline)
@@ -250,16 +257,12 @@ class AssignmentAdmin(SheetExportMixin, RegistryAdmin):
         "status",
         "role",
         "channel__platform",
-        ChannelManagedByPartnerFilter,
-        ("campaign", admin.RelatedOnlyFieldListFilter),
+        ("channel__memberships__partner", ChannelManagedByPartnerFilter),
+        ("campaign", AutocompleteFilter),
     )
     list_select_related = ("channel", "campaign")
     search_fields = ("campaign__search_text", "channel__search_text")
-    search_lookups = (
-        "campaign__search_text__contains",
-        "channel__search_text__contains",
-        "channel__kol__search_text__contains",
-    )
+    show_full_result_count = False
     autocomplete_fields = ("campaign", "channel")
 
 
@@ -283,10 +286,10 @@ class CampaignReportAdmin(SheetAdminMixin, RegistryAdmin):
         "shares",
         "positive_share_pct",
     )
-    list_filter = (PlatformsFilter, "approximate", ("campaign", admin.RelatedOnlyFieldListFilter))
+    list_filter = (PlatformsFilter, "approximate", ("campaign", AutocompleteFilter))
     list_select_related = ("campaign", "hashtag")
     search_fields = ("campaign__search_text", "hashtag__name")
-    search_lookups = ("campaign__search_text__contains", "hashtag__name__icontains")
+    show_full_result_count = False
     autocomplete_fields = ("campaign", "hashtag")
     fieldsets = (
         (
@@ -341,15 +344,11 @@ class StatedFactAdmin(SheetExportMixin, RegistryAdmin):
     list_filter = (
         StatedFactSubjectFilter,
         "approximate",
-        ("campaign", admin.RelatedOnlyFieldListFilter),
-        ("channel", admin.RelatedOnlyFieldListFilter),
+        ("campaign", AutocompleteFilter),
+        ("channel", AutocompleteFilter),
     )
     list_select_related = StatedFact.SUBJECTS
     search_fields = ("search_text",)
-    search_lookups = (
-        "search_text__contains",
-        *(f"{subject}__search_text__contains" for subject in StatedFact.SUBJECTS),
-    )
     autocomplete_fields = StatedFact.SUBJECTS
     fieldsets = (
         (_("About"), {"fields": StatedFact.SUBJECTS}),

@@ -20,11 +20,12 @@ from kolregistry.api.filters import (
     slug_filter,
 )
 from kolregistry.dates import LastDay
+from kolregistry.search import search
 from partners.choices import Platform
 from partners.models import Agency, Channel, Kol, Mou, PartnerCompany, RosterMembership, active_on_condition
 
 from .choices import AssignmentRole, AssignmentStatus
-from .models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact, normalise_hashtag
+from .models import Assignment, Campaign, CampaignReport, Hashtag, StatedFact, hashtag_search_value, normalise_hashtag
 
 
 class HashtagNameField(RelatedObjectsField):
@@ -72,7 +73,7 @@ class HashtagFilterSet(django_filters.FilterSet):
         fields = ("q", "campaign", "campaign_id")
 
     def filter_q(self, queryset, name, value):
-        return queryset.filter(name__icontains=normalise_hashtag(value))
+        return search(queryset, hashtag_search_value(value))
 
     def filter_campaign(self, queryset, name, campaigns):
         links = Campaign.hashtags.through.objects.filter(hashtag=OuterRef("pk"), campaign__in=campaigns)
@@ -197,9 +198,6 @@ class StatedFactFilterSet(RegistryFilterSet):
     measure = django_filters.CharFilter(field_name="measure", lookup_expr="icontains", label=_("Measure contains"))
     stated_after = django_filters.DateFilter(field_name="stated_on", lookup_expr="gte")
     stated_before = django_filters.DateFilter(field_name="stated_on", lookup_expr="lte")
-
-    # The fact's own measure and wording, and the names of what it is about.
-    search_text_paths = ("", *StatedFact.SUBJECTS)
 
     class Meta:
         model = StatedFact

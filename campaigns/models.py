@@ -41,6 +41,11 @@ def normalise_hashtag(text):
     return (text or "").strip().strip("#").strip()
 
 
+def hashtag_search_value(text):
+    """A search for hashtags as typed, each without its "#": ``"#abc #Def"`` -> ``"abc Def"``."""
+    return " ".join(normalise_hashtag(term) for term in (text or "").split())
+
+
 def validate_period_within(inner, outer, outer_label):
     """Field-keyed errors when the period ``inner`` is certainly not inside ``outer``.
 
@@ -101,6 +106,9 @@ class Hashtag(SourcedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("name",)
 
     class Meta:
         ordering = [Lower("name")]
@@ -174,6 +182,8 @@ class Campaign(SearchableModel):
     objects = CampaignQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[organisers, partners, hashtags])
     search_source_fields = ("name", "name_vi", "description")
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("", "hashtags__name")
 
     class Meta:
         ordering = [F("starts_on").desc(nulls_last=True), "name"]
@@ -229,6 +239,9 @@ class Assignment(SourcedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("campaign", "channel", "channel__kol")
 
     class Meta:
         ordering = ["campaign", "channel"]
@@ -327,6 +340,9 @@ class CampaignReport(SourcedModel):
     history = HistoricalRecords()
 
     FIGURE_FIELDS = REPORT_FIGURE_FIELDS
+
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("campaign", "hashtag__name")
 
     class Meta:
         ordering = ["campaign", F("reported_on").asc(nulls_last=True), "id"]
@@ -477,6 +493,8 @@ class StatedFact(SearchableModel):
 
     history = HistoricalRecords()
     search_source_fields = ("measure", "as_stated")
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("", *STATED_FACT_SUBJECTS)
 
     SUBJECTS = STATED_FACT_SUBJECTS
 

@@ -1,5 +1,6 @@
 """Admin building blocks shared by the registry apps: the base class, accent-insensitive search, list filters."""
 
+from collections import Counter
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -7,19 +8,21 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import (
+    NestedObjects,
     display_for_field,
     display_for_value,
     flatten_fieldsets,
     label_for_field,
     lookup_field,
-    lookup_spawns_duplicates,
+    quote,
     unquote,
 )
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import models
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db import models, router
+from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -27,8 +30,9 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -46,7 +50,7 @@ from kolregistry.concurrency import last_change_text, lock_row, version_of
 from kolregistry.figures import figure
 from kolregistry.models import InferencesField, field_label, inferable_fields
 from kolregistry.names import country_name, language_name
-from kolregistry.text import fold
+from kolregistry.search import search
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -175,18 +179,6 @@ def mask_out_of_scope(request, obj, relations=()):
         ),
     )
     return obj
-
-
-class ScopedRelatedOnlyFieldListFilter(admin.RelatedOnlyFieldListFilter):
-    """Offers only related rows found in the listed rows *and* visible to the user (no other partner's names)."""
-
-    def field_choices(self, field, request, model_admin):
-        listed = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
-        visible = scope_queryset(request, field.related_model._default_manager.filter(pk__in=listed))
-        ordering = self.field_admin_ordering(field, request, model_admin)
-        return field.get_choices(
-            include_blank=False, limit_choices_to={"pk__in": visible.values("pk")}, ordering=ordering
-        )
 
 
 class RegistryChangeList(ChangeList):
@@ -406,31 +398,6 @@ def readonly_cell(request, inline, obj, name, readable):
     return display_for_field(value, field, empty)
 
 
-class AccentInsensitiveSearchMixin:
-    """Search that ignores case and Vietnamese accents on every database backend.
-
-    Each whitespace-separated term, folded with ``kolregistry.text.fold``, must match
-    at least one of ``search_lookups`` (``"quach beem"`` finds "Quách Beem"). The
-    lookups target the folded ``search_text`` columns, which PostgreSQL serves from
-    trigram indexes. The autocomplete views call ``get_search_results`` too.
-    """
-
-    search_lookups = ("search_text__contains",)
-
-    def get_search_results(self, request, queryset, search_term):
-        terms = [folded for folded in (fold(term) for term in search_term.split()) if folded]
-        if not terms:
-            return queryset, False
-        conditions = [Q.create([(lookup, term) for lookup in self.search_lookups], connector=Q.OR) for term in terms]
-        if not any(lookup_spawns_duplicates(self.opts, lookup) for lookup in self.search_lookups):
-            return queryset.filter(*conditions), False
-        # Matching through a to-many relation would repeat rows; match in a subquery instead.
-        matches = self.model._default_manager.all()
-        for condition in conditions:
-            matches = matches.filter(condition)
-        return queryset.filter(pk__in=matches.values("pk")), False
-
-
 def https_url_formfield(field, **kwargs):
     """Form field for ``field``; URLs typed without a scheme get https:// (Django 6's default)."""
     if isinstance(field, models.URLField):
@@ -628,10 +595,95 @@ def versioned_form(form_class):
     return VersionedForm
 
 
-class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class AutocompleteFilter(admin.FieldListFilter):
+    """A filter by one related row picked in a search box, not from a link per row: for relations that grow.
+
+    Use it as ``("partner", AutocompleteFilter)``. The box is the admin's own autocomplete (select2 as
+    Django ships it, served from here) asking the admin's autocomplete view, which offers only the rows
+    the user may see. The chosen row stays in the box and "All" clears it. An id that is malformed,
+    unknown or out of the user's scope is refused like any bad filter (Django's "?e=1"): the answer is the
+    same for all three, so it reveals nothing. ``parameter_name`` replaces Django's
+    ``<path>__id__exact`` parameter, for a subclass whose ``queryset`` means more than the relation.
+    """
+
+    template = "admin/registry/autocomplete_filter.html"
+    parameter_name = None
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.related_model = field.related_model
+        self.lookup_kwarg = self.parameter_name or f"{field_path}__{self.related_model._meta.pk.name}__exact"
+        declared_title = self.title
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = declared_title or self.title
+        self.admin_site = model_admin.admin_site
+        self.choosable = scope_queryset(request, self.related_model._default_manager.all())
+        self.chosen = self.chosen_row()
+
+    def chosen_row(self):
+        values = self.used_parameters.get(self.lookup_kwarg)
+        if not values:
+            return None
+        try:
+            chosen = self.choosable.filter(pk=values[-1]).first() if len(values) == 1 else None
+        except (TypeError, ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+        if chosen is None:
+            raise IncorrectLookupParameters(f"Unknown {self.lookup_kwarg}")
+        return chosen
+
+    def has_output(self):
+        return True
+
+    def expected_parameters(self):
+        return [self.lookup_kwarg]
+
+    def queryset(self, request, queryset):
+        if self.chosen is None:
+            return queryset
+        return queryset.filter(**{f"{self.field_path}__pk": self.chosen.pk})
+
+    def choices(self, changelist):
+        clear_url = changelist.get_query_string(remove=[self.lookup_kwarg])
+        box = AutocompleteSelect(self.field, self.admin_site, attrs={"data-width": "100%"})
+        box.choices = forms.ModelChoiceField(queryset=self.choosable, required=False).choices
+        attrs = {
+            "id": f"filter_{self.lookup_kwarg}",
+            "aria-label": self.title,
+            "data-filter-param": self.lookup_kwarg,
+            "data-filter-url": changelist.get_query_string(remove=[self.lookup_kwarg, "p"]),
+        }
+        yield {
+            "selected": self.chosen is None,
+            "query_string": clear_url,
+            "display": _("All"),
+            "box": box.render(self.lookup_kwarg, self.chosen.pk if self.chosen else None, attrs),
+        }
+
+
+AUTOCOMPLETE_FILTER_SCRIPT = "registry/autocomplete_filter.js"
+
+
+class AutocompleteFilterMediaMixin:
+    """For an admin filtering with ``AutocompleteFilter``: its pages load select2 and the filter's script."""
+
+    @property
+    def media(self):
+        media = super().media
+        specs = self.list_filter
+        if any(isinstance(spec, (list, tuple)) and issubclass(spec[1], AutocompleteFilter) for spec in specs):
+            # Named after what it needs, so that the merged media load it last.
+            script = forms.Media(js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", AUTOCOMPLETE_FILTER_SCRIPT])
+            media += AutocompleteSelect(None, self.admin_site).media + script
+        return media
+
+
+class RegistryAdmin(RegistryFormsMixin, AutocompleteFilterMediaMixin, SimpleHistoryAdmin):
     """Base of every registry admin: history, accent-insensitive search, and the rows the user may see.
 
-    Relation filters use ``RelatedOnlyFieldListFilter`` so they offer only values found in those rows.
+    The search box runs ``kolregistry.search.search``, the API's ``?q=``, over the model's ``search_paths``
+    (the autocomplete views call it too); ``search_fields`` only has to be set for the box to show.
+    Relations that grow are filtered with ``AutocompleteFilter``. A delete confirmation lists at most
+    ``DELETED_OBJECTS_SHOWN`` rows per model, after the count of each.
     """
 
     readonly_fields = TIMESTAMPS
@@ -655,14 +707,11 @@ class RegistryAdmin(RegistryFormsMixin, AccentInsensitiveSearchMixin, SimpleHist
     def get_list_display(self, request):
         return substituted(super().get_list_display(request), set(self.readable))
 
-    def get_list_filter(self, request):
-        # Every related-values filter offers only the rows the user may see.
-        return [
-            (spec[0], ScopedRelatedOnlyFieldListFilter)
-            if isinstance(spec, (list, tuple)) and spec[1] is admin.RelatedOnlyFieldListFilter
-            else spec
-            for spec in super().get_list_filter(request)
-        ]
+    def get_search_results(self, request, queryset, search_term):
+        return search(queryset, search_term), False
+
+    def get_deleted_objects(self, objs, request):
+        return bounded_deleted_objects(objs, request, self.admin_site)
 
     def get_changelist(self, request, **kwargs):
         return RegistryChangeList
@@ -948,3 +997,88 @@ class NationalityFilter(CodeListFilter):
     title = _("nationality")
     parameter_name = field_name = "nationality"
     name = staticmethod(country_name)
+
+
+def row_count(related, link):
+    """The number of ``related`` rows whose ``link`` is the listed row, as an annotation.
+
+    A correlated subquery rather than ``Count`` over a join: PostgreSQL computes it after the LIMIT, for
+    the page's rows only (by the index on ``link``), where a join would count the whole table first.
+    """
+    counted = related.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(total=Count("pk"))
+    return Coalesce(Subquery(counted.values("total")), 0)
+
+
+# A delete confirmation lists at most this many rows of each model; the summary above counts them all.
+DELETED_OBJECTS_SHOWN = 10
+
+
+def bounded_deleted_objects(objs, request, admin_site):
+    """Django's ``get_deleted_objects``, listing at most ``DELETED_OBJECTS_SHOWN`` rows of each model.
+
+    The rows past that, to delete or protected, are neither named nor linked (which costs a query or more
+    each), only counted: "… and 19,409 more roster memberships". Rights are still checked on every row.
+    """
+    objs = list(objs)
+    if not objs:
+        return [], {}, set(), []
+    collector = NestedObjects(using=router.db_for_write(objs[0]._meta.model), origin=objs)
+    collector.collect(objs)
+    perms_needed = set()
+    shown = Counter()
+
+    def format_callback(obj):
+        model_admin = admin_site.get_model_admin(obj.__class__) if admin_site.is_registered(obj.__class__) else None
+        if model_admin is not None and not model_admin.has_delete_permission(request, obj):
+            perms_needed.add(obj._meta.verbose_name)
+        shown[obj._meta.label] += 1
+        return deleted_object_link(obj, admin_site) if shown[obj._meta.label] <= DELETED_OBJECTS_SHOWN else None
+
+    to_delete = without_hidden(collector.nested(format_callback))
+    to_delete += filter(None, (more_objects(model, len(rows)) for model, rows in collector.model_objs.items()))
+    protected_by_model = {}
+    for obj in sorted(collector.protected, key=lambda obj: (obj._meta.label, obj.pk)):
+        protected_by_model.setdefault(obj.__class__, []).append(obj)
+    protected = []
+    for model, rows in protected_by_model.items():
+        protected += [deleted_object_link(obj, admin_site) for obj in rows[:DELETED_OBJECTS_SHOWN]]
+        protected += filter(None, [more_objects(model, len(rows))])
+    model_count = {model._meta.verbose_name_plural: len(rows) for model, rows in collector.model_objs.items()}
+    return to_delete, model_count, perms_needed, protected
+
+
+def deleted_object_link(obj, admin_site):
+    """ "Roster membership: <a href=…>…</a>", as Django's delete confirmation names a row."""
+    opts = obj._meta
+    url = admin_url(obj.__class__, "change", quote(obj.pk)) if admin_site.is_registered(obj.__class__) else None
+    if url is None:
+        return f"{capfirst(opts.verbose_name)}: {obj}"
+    return format_html('{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, obj)
+
+
+def more_objects(model, total):
+    """ "… and 20 more roster memberships" for the rows of ``model`` past those named; None when all are named."""
+    more = total - DELETED_OBJECTS_SHOWN
+    if more <= 0:
+        return None
+    items = model._meta.verbose_name if more == 1 else model._meta.verbose_name_plural
+    return ngettext("… and %(count)s more %(items)s", "… and %(count)s more %(items)s", more) % {
+        "count": figure(more),
+        "items": items,
+    }
+
+
+def without_hidden(nested):
+    """A nested list of ``bounded_deleted_objects`` without the rows it did not name (None) and their children."""
+    kept = []
+    hidden = False
+    for item in nested:
+        if isinstance(item, list):
+            children = [] if hidden else without_hidden(item)
+            if children:
+                kept.append(children)
+        else:
+            hidden = item is None
+            if not hidden:
+                kept.append(item)
+    return kept

@@ -3,7 +3,7 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -11,16 +11,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from kolregistry.access import access_for, ministry_users, scope_queryset
+from kolregistry.access import ministry_users, scope_queryset
 from kolregistry.admin import (
     TIMESTAMPS,
     ActiveTodayFilter,
+    AutocompleteFilter,
     BoundedInline,
     ChoiceListFilter,
     LanguageFilter,
     NationalityFilter,
     RegistryAdmin,
     RegistryFormsMixin,
+    row_count,
 )
 from kolregistry.dates import stated_date
 from kolregistry.names import country_name
@@ -37,7 +39,6 @@ from .models import (
     PartnerCompany,
     Person,
     RosterMembership,
-    active_on_condition,
 )
 from .resources import (
     AgencySheet,
@@ -55,30 +56,26 @@ from .services import renew_mou
 # List filters that know about rosters, MOUs and platforms; the campaigns admin uses them too.
 
 
-class ManagedByPartnerFilter(ChoiceListFilter):
-    """Channels on a partner's roster today, through an active roster membership.
+class ManagedByPartnerFilter(AutocompleteFilter):
+    """Channels on a partner's roster today, through an active roster membership; the partner picked in a box.
 
-    ``channel_path`` is the lookup from the listed model to the channel's id.
+    Listed as ``("memberships__partner", ManagedByPartnerFilter)`` (the path to a channel's partners, whose
+    autocomplete offers them); ``channel_path`` is the lookup from the listed model to the channel's id.
     """
 
     title = _("managed by partner (today)")
     parameter_name = "managed_by"
     channel_path = "pk"
 
-    def lookups(self, request, model_admin):
-        partners = scope_queryset(request, PartnerCompany.objects.only("pk", "short_name"))
-        return [(partner.pk, str(partner)) for partner in partners]
-
     def queryset(self, request, queryset):
-        value = self.checked_value()
-        if value is None:
+        if self.chosen is None:
             return queryset
-        channel_ids = RosterMembership.objects.active_on(timezone.localdate()).filter(partner_id=value)
+        channel_ids = RosterMembership.objects.active_on(timezone.localdate()).filter(partner=self.chosen)
         return queryset.filter(**{f"{self.channel_path}__in": channel_ids.values("channel_id")})
 
 
 class ChannelManagedByPartnerFilter(ManagedByPartnerFilter):
-    """For rows that point at a channel (metrics, assignments)."""
+    """For rows that point at a channel (metrics, assignments): ``("channel__memberships__partner", ...)``."""
 
     channel_path = "channel"
 
@@ -264,21 +261,16 @@ class PartnerCompanyAdmin(SheetExportMixin, RegistryAdmin):
 
     list_display = ("short_name", "legal_name", "kind", "tax_code", "roster_today")
     list_filter = ("kind",)
-    # Explicit because the count annotation's GROUP BY drops Meta.ordering (autocomplete pages need an order).
-    ordering = ("short_name",)
     search_fields = ("search_text",)
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = (PartnerRosterInline,)
 
     def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(roster_size=Count("memberships", filter=active_on_condition(today, "memberships__")))
-        )
+        active = RosterMembership.objects.active_on(timezone.localdate())
+        return super().get_queryset(request).annotate(roster_size=row_count(active, "partner"))
 
-    @admin.display(description=_("channels managed today"), ordering="roster_size")
+    # Not sortable: sorting would count every partner's roster (0.4 s at 60,000 memberships), not the page's.
+    @admin.display(description=_("channels managed today"))
     def roster_today(self, obj):
         return obj.roster_size
 
@@ -293,21 +285,21 @@ class KolAdmin(SheetAdminMixin, RegistryAdmin):
     list_filter = ("kind", NationalityFilter)
     ordering = ("name",)
     search_fields = ("search_text",)
-    search_lookups = ("search_text__contains", "channels__search_text__contains")
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ChannelInline,)
+    show_full_result_count = False
 
     def get_queryset(self, request):
         # A partner counts only the channels it may see: the others' number is out of its scope too.
         visible = scope_queryset(request, Channel.objects.all())
-        channels = Q() if access_for(request).everything else Q(channels__in=visible)
-        return super().get_queryset(request).annotate(channel_total=Count("channels", filter=channels))
+        return super().get_queryset(request).annotate(channel_total=row_count(visible, "kol"))
 
     @admin.display(description=_("nationality"), ordering="nationality")
     def nationality_name(self, obj):
         return country_name(obj.nationality) if obj.nationality else None
 
-    @admin.display(description=_("channels"), ordering="channel_total")
+    # Not sortable: sorting would count the channels of all KOLs, not just the page's.
+    @admin.display(description=_("channels"))
     def channel_count(self, obj):
         return obj.channel_total
 
@@ -320,10 +312,10 @@ class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
 
     # The name falls back to the handle; handle and language are on the change page.
     list_display = ("name", "platform", "owner", "managed_by_today", "followers", "followers_on")
-    list_filter = ("platform", ManagedByPartnerFilter, LanguageFilter)
+    list_filter = ("platform", ("memberships__partner", ManagedByPartnerFilter), LanguageFilter)
     list_select_related = ("kol", "agency")
     search_fields = ("search_text",)
-    search_lookups = ("search_text__contains", "kol__search_text__contains", "agency__search_text__contains")
+    show_full_result_count = False
     autocomplete_fields = ("kol", "agency")
     readonly_fields = ("followers", "followers_on", *TIMESTAMPS)
     inlines = (ChannelMetricInline, ChannelRosterInline)
@@ -360,10 +352,14 @@ class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
 
     # Approximate figures are marked "≈" in their cells rather than in a column of their own.
     list_display = ("channel", "measured", "subject", "followers", "likes", "views", "comments")
-    list_filter = ("channel__platform", ChannelManagedByPartnerFilter, "approximate")
+    list_filter = (
+        "channel__platform",
+        ("channel__memberships__partner", ChannelManagedByPartnerFilter),
+        "approximate",
+    )
     list_select_related = ("channel",)
     search_fields = ("channel__search_text",)
-    search_lookups = ("channel__search_text__contains", "channel__kol__search_text__contains")
+    show_full_result_count = False
     autocomplete_fields = ("channel",)
 
     @admin.display(description=_("measured on"), ordering="measured_on")
@@ -378,14 +374,10 @@ class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
     resource_classes = (RosterMembershipResource,)
 
     list_display = ("channel", "partner", "starts_on", "ends_on", "active_today")
-    list_filter = (("partner", admin.RelatedOnlyFieldListFilter), ActiveTodayFilter, "channel__platform")
+    list_filter = (("partner", AutocompleteFilter), ActiveTodayFilter, "channel__platform")
     list_select_related = ("channel", "partner")
     search_fields = ("channel__search_text", "partner__search_text")
-    search_lookups = (
-        "channel__search_text__contains",
-        "channel__kol__search_text__contains",
-        "partner__search_text__contains",
-    )
+    show_full_result_count = False
     autocomplete_fields = ("channel", "partner")
     date_hierarchy = "starts_on"
 
@@ -416,17 +408,12 @@ class MouAdmin(SheetExportMixin, RegistryAdmin):
         ActiveTodayFilter,
         ExpiringWithinFilter,
         MouAlertFilter,
-        ("partner", admin.RelatedOnlyFieldListFilter),
-        ("agency", admin.RelatedOnlyFieldListFilter),
+        ("partner", AutocompleteFilter),
+        ("agency", AutocompleteFilter),
     )
     list_select_related = ("agency", "partner")
     ordering = Mou._meta.ordering
     search_fields = ("search_text",)
-    search_lookups = (
-        "search_text__contains",
-        "agency__search_text__contains",
-        "partner__search_text__contains",
-    )
     autocomplete_fields = ("agency", "partner", "renews", "kols", "channels")
     readonly_fields = ("status", "alert_states", "renewal_chain", "campaign_list", *TIMESTAMPS)
     scoped_relations = ("campaigns",)
@@ -452,7 +439,8 @@ class MouAdmin(SheetExportMixin, RegistryAdmin):
     )
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_status().annotate(campaign_total=Count("campaigns"))
+        campaigns = Mou._meta.get_field("campaigns").related_model._default_manager.all()
+        return super().get_queryset(request).with_status().annotate(campaign_total=row_count(campaigns, "mou"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible":
@@ -505,7 +493,8 @@ class MouAdmin(SheetExportMixin, RegistryAdmin):
         )
         return format_html('<ol class="renewal-chain">{}</ol>', items)
 
-    @admin.display(description=_("campaigns"), ordering="campaign_total")
+    # Not sortable: sorting would count the campaigns of all MOUs, not just the page's.
+    @admin.display(description=_("campaigns"))
     def campaign_count(self, obj):
         return obj.campaign_total
 
@@ -591,7 +580,7 @@ class PersonAdmin(SheetExportMixin, RegistryAdmin):
     resource_classes = (PersonSheet,)
 
     list_display = ("name", "name_en", "position", "organisation")
-    list_filter = (("agency", admin.RelatedOnlyFieldListFilter), ("partner", admin.RelatedOnlyFieldListFilter))
+    list_filter = (("agency", AutocompleteFilter), ("partner", AutocompleteFilter))
     list_select_related = ("agency", "partner")
     search_fields = ("search_text",)
     autocomplete_fields = ("agency", "partner")
@@ -610,8 +599,7 @@ class MouPersonAdmin(SheetExportMixin, RegistryAdmin):
     resource_classes = (MouPersonSheet,)
 
     list_display = ("person", "role", "side", "mou")
-    list_filter = ("role", "side", ("mou__partner", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("role", "side", ("mou__partner", AutocompleteFilter))
     list_select_related = ("person", "mou")
     search_fields = ("person__search_text", "mou__search_text")
-    search_lookups = ("person__search_text__contains", "mou__search_text__contains")
     autocomplete_fields = ("mou", "person")

@@ -108,8 +108,6 @@ class ChannelFilterSet(RegistryFilterSet):
     )
     campaign_id = IdFilter(queryset=campaign_queryset, method="filter_campaign", label=_("Assigned to campaign (id)"))
 
-    search_text_paths = ("", "kol", "agency")
-
     class Meta:
         model = Channel
         fields = (

@@ -227,6 +227,8 @@ class Kol(SearchableModel):
 
     history = HistoricalRecords()
     search_source_fields = ("name", "name_en")
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("", "channels")
 
     class Meta:
         ordering = ["name"]
@@ -292,6 +294,8 @@ class Channel(SearchableModel):
     objects = ChannelQuerySet.as_manager()
     history = HistoricalRecords()
     search_source_fields = ("display_name", "handle")
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("", "kol", "agency")
 
     class Meta:
         ordering = ["platform", "display_name", "id"]
@@ -416,6 +420,9 @@ class ChannelMetric(SourcedModel):
 
     FIGURE_FIELDS = ("followers", "likes", "views", "comments")
 
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("channel", "channel__kol")
+
     class Meta:
         ordering = ["channel", F("measured_on").desc(nulls_last=True), "-id"]
         verbose_name = _("channel metric")
@@ -499,6 +506,9 @@ class RosterMembership(SourcedModel):
 
     objects = RosterMembershipQuerySet.as_manager()
     history = HistoricalRecords()
+
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("channel", "channel__kol", "partner")
 
     class Meta:
         ordering = ["channel", "-starts_on"]
@@ -750,6 +760,8 @@ class Mou(SearchableModel):
     objects = MouQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[kols, channels])
     search_source_fields = ("reference", "title", "scope")
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("", "agency", "partner")
 
     class Meta:
         ordering = [F("starts_on").desc(nulls_last=True), "title"]
@@ -973,6 +985,9 @@ class MouPerson(SourcedModel):
     notes = models.TextField(_("notes"), blank=True)
 
     history = HistoricalRecords()
+
+    # What the admin's search box and the API's ?q= match (kolregistry.search).
+    search_paths = ("person", "mou")
 
     class Meta:
         ordering = ["mou", "side", "role", "id"]

@@ -14,7 +14,7 @@ from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.filters import BaseFilterBackend
 
 from kolregistry.access import scope_queryset
-from kolregistry.text import fold
+from kolregistry.search import search
 
 
 def scoped_subquery(filterset, queryset):
@@ -23,35 +23,6 @@ def scoped_subquery(filterset, queryset):
     A FilterSet used from code, without a request, is not scoped.
     """
     return queryset if filterset.request is None else scope_queryset(filterset.request, queryset)
-
-
-def search_terms(value):
-    """Folded whitespace-separated terms: ``"Quách  Beem"`` -> ``["quach", "beem"]``."""
-    return fold(value).split()
-
-
-def search(queryset, value, *search_text_paths):
-    """Rows where every folded term occurs in one of the ``search_text`` columns.
-
-    ``search_text__contains`` is a plain ``LIKE '%term%'`` that PostgreSQL serves from the pg_trgm GIN
-    index. With related tables (``"kol"``; ``""`` is the row's own column) each term becomes a UNION of
-    id sets, one per table, so every part can use its own index and no join duplicates rows.
-    """
-    model = queryset.model
-    for term in search_terms(value):
-        if not search_text_paths:
-            queryset = queryset.filter(search_text__contains=term)
-            continue
-        parts = [
-            model._default_manager.filter(
-                **{f"{path}__search_text__contains" if path else "search_text__contains": term}
-            )
-            .order_by()
-            .values("pk")
-            for path in search_text_paths
-        ]
-        queryset = queryset.filter(pk__in=parts[0].union(*parts[1:]))
-    return queryset
 
 
 class ScopedChoicesMixin:
@@ -136,10 +107,8 @@ class RegistryFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_q", label=_("Search (ignores case and accents)"))
 
-    search_text_paths = ()
-
     def filter_q(self, queryset, name, value):
-        return search(queryset, value, *self.search_text_paths)
+        return search(queryset, value)
 
 
 TIMESTAMP_HELP = _("Give an ISO 8601 date and time, such as 2026-11-26T08:00:00+07:00.")

@@ -159,6 +159,16 @@ def test_kol_search_through_several_matching_channels_lists_the_kol_once(admin_c
     assert response.context["cl"].result_count == 1
 
 
+def test_the_admin_and_the_api_search_alike(admin_client, api, quach_beem, miss_sidewalk):
+    ChannelFactory(kol=quach_beem, handle="beem.official")
+
+    admin_found = listed(admin_client.get(changelist_url("kol"), {"q": "beem.official"}))
+    api_found = [row["slug"] for row in api.get("/api/v1/kols/", {"q": "beem.official"}).json()["results"]]
+
+    assert admin_found == [quach_beem]
+    assert api_found == ["quach-beem"]
+
+
 def test_channel_search_matches_the_owning_kol(admin_client, quach_beem):
     channel = ChannelFactory(kol=quach_beem, display_name="Beem", handle="beem")
     ChannelFactory()
