@@ -13,7 +13,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.utils import timezone
 
-from kolregistry.api.filters import search_terms
+from kolregistry.search import search_terms
 from partners.choices import MouStatus, Platform
 
 PAGE_SIZE = 50

@@ -28,7 +28,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from kolregistry.api.filters import search_terms
+from kolregistry.search import search_terms
 from partners.models import Agency, Channel, ChannelMetric, Mou, PartnerCompany, RosterMembership
 
 from . import floor
