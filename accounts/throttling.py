@@ -1,9 +1,10 @@
 """Request rate limits: per API token (or session user) and per anonymous IP.
 
-Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (scopes ``user`` and
-``anon``), read on every request so overridden settings apply at once. Counters
-live in the default cache: per process with locmem, so a deployment with several
-workers should point ``CACHES`` at a shared cache such as Redis.
+Rates come from ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` (scopes ``user``,
+``user_burst`` and ``anon``; a scope without a rate is not limited), read on
+every request so overridden settings apply at once. Counters live in the
+default cache: per process with locmem, so a deployment with several workers
+should point ``CACHES`` at a shared cache such as Redis.
 """
 
 from rest_framework.settings import api_settings
@@ -30,6 +31,12 @@ class TokenRateThrottle(SettingsRateThrottle):
         token = request_token(request)
         ident = f"token-{token.pk}" if token else f"user-{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class TokenBurstRateThrottle(TokenRateThrottle):
+    """The same budgets over a minute: caps how fast a runaway client spends its hourly budget."""
+
+    scope = "user_burst"
 
 
 class AnonymousRateThrottle(SettingsRateThrottle):

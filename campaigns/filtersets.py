@@ -90,7 +90,9 @@ class CampaignFilterSet(RegistryFilterSet):
     mou = id_filter(Mou, "mou")
     hashtag = HashtagNameFilter(queryset=Hashtag.objects.all(), method="filter_hashtag", label=_("Hashtag (name)"))
     hashtag_id = id_filter(Hashtag, method="filter_hashtag")
-    platform = django_filters.MultipleChoiceFilter(choices=Platform.choices, method="filter_platform")
+    platform = django_filters.MultipleChoiceFilter(
+        choices=Platform.choices, method="filter_platform", label=_("Platform")
+    )
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("Running on"))
 
     class Meta:

@@ -160,6 +160,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Words for the lookups the filtersets use, in the labels django-filter makes ("Signed on is less than or
+# equal to"; the API schema's descriptions): from the registry's catalogue, as django-filter has no Vietnamese.
+FILTERS_VERBOSE_LOOKUPS = {
+    "exact": "",
+    "gte": _("is greater than or equal to"),
+    "lte": _("is less than or equal to"),
+}
 # Short dates per language (dd/mm/yyyy in Vietnamese); partial dates show as "05/2024" or "2024".
 FORMAT_MODULE_PATH = ["kolregistry.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
@@ -295,13 +302,16 @@ REST_FRAMEWORK = {
     # Counters live in the default cache (per process with locmem): point CACHES at Redis with several workers.
     "DEFAULT_THROTTLE_CLASSES": [
         "accounts.throttling.TokenRateThrottle",
+        "accounts.throttling.TokenBurstRateThrottle",
         "accounts.throttling.AnonymousRateThrottle",
     ],
+    # A full sync at scale 1 is ~2,500 pages of 500 rows: within both budgets (README, "Abuse limits").
     "DEFAULT_THROTTLE_RATES": {
-        "user": os.environ.get("KOLREG_THROTTLE_USER", "1000/hour"),
+        "user": os.environ.get("KOLREG_THROTTLE_USER", "10000/hour"),
+        "user_burst": os.environ.get("KOLREG_THROTTLE_USER_BURST", "3000/minute"),
         "anon": os.environ.get("KOLREG_THROTTLE_ANON", "30/minute"),
     },
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["kolregistry.api.filters.RegistryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kolregistry.api.pagination.RegistryPagination",
     "EXCEPTION_HANDLER": "kolregistry.api.errors.exception_handler",
     # Refuse JSON nested too deep and NUL characters in bodies with a 400 (kolregistry/api/parsers.py).
@@ -312,7 +322,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "kolregistry.api.renderers.RegistryBrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "kolregistry.api.autoschema.RegistryAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -187,7 +187,7 @@ class MouFilterSet(RegistryFilterSet):
     )
     partner = slug_filter(PartnerCompany, "partner")
     partner_id = id_filter(PartnerCompany, "partner")
-    status = django_filters.MultipleChoiceFilter(choices=MouStatus.choices, method="filter_status")
+    status = django_filters.MultipleChoiceFilter(choices=MouStatus.choices, method="filter_status", label=_("Status"))
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("In force on"))
     expires_within = IntegerFilter(
         method="filter_expires_within", min_value=0, max_value=36500, label=_("In force and ending within (days)")

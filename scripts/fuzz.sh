@@ -21,7 +21,7 @@ REPORTS=var/fuzz
 # The server and every manage.py below use the fuzz database, never the developer's.
 export DATABASE_URL="$DB_URL" DJANGO_SETTINGS_MODULE=kolregistry.settings
 # Fuzzing sends thousands of requests per token: the rate limit would answer most of them with 429.
-export KOLREG_THROTTLE_USER=1000000/hour KOLREG_THROTTLE_ANON=1000000/hour
+export KOLREG_THROTTLE_USER=1000000/hour KOLREG_THROTTLE_USER_BURST=1000000/minute KOLREG_THROTTLE_ANON=1000000/hour
 export KOLREG_DEMO_PASSWORD="fuzz-$RANDOM-$RANDOM"
 
 echo "== fresh database $DB_URL"

@@ -5,8 +5,9 @@
 - ``errors``: Django and database errors as 400/409 responses (DRF's ``EXCEPTION_HANDLER``);
 - ``schema``: the drf-spectacular extensions and shared OpenAPI parameters;
 - ``viewsets``: ``RegistryViewSet``; ``history``: its ``/history/`` action;
-- ``filters``: FilterSet building blocks; ``pagination``: ``RegistryPagination``;
+- ``filters``: FilterSet building blocks and the filter backend; ``pagination``: ``RegistryPagination``;
 - ``parsers``: JSON, form and multipart parsers that refuse too-deep JSON and NUL characters;
+- ``renderers``: the browsable API, with no form that lists a whole table;
 - ``urls``: ``/api/v1/``.
 
 Import each name from its module. This file imports nothing else on purpose: DRF imports

@@ -2,7 +2,6 @@
 access scoping and ``/history/``."""
 
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -13,7 +12,7 @@ from kolregistry.access import scope_queryset, scope_related
 from .concurrency import OptimisticConcurrencyMixin
 from .export import CsvRenderer, csv_response
 from .fields import brief_serializer_for
-from .filters import UpdatedSinceFilter
+from .filters import RegistryFilterBackend, UpdatedSinceFilter
 from .history import HistoryMixin
 from .schema import BRIEF_PARAMETER, FORMAT_PARAMETER
 
@@ -31,7 +30,7 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
 
     ordering = ("-id",)
     ordering_choices = {}
-    filter_backends = [DjangoFilterBackend, UpdatedSinceFilter]
+    filter_backends = [RegistryFilterBackend, UpdatedSinceFilter]
 
     def get_renderers(self):
         renderers = super().get_renderers()

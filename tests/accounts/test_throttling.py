@@ -51,17 +51,40 @@ def test_anonymous_ip_is_throttled_on_the_token_endpoint(world, staff, low_rates
     assert other_ip.post("/api/v1/auth/token/", credentials, format="json").status_code == 200
 
 
-def test_rates_and_lockout_limit_are_read_from_the_environment():
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kolregistry.settings",
-        "KOLREG_THROTTLE_USER": "7/hour",
-        "KOLREG_THROTTLE_ANON": "3/minute",
-        "KOLREG_LOGIN_FAILURE_LIMIT": "9",
+def test_a_token_s_burst_is_limited_within_its_hourly_budget(world, staff, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"user": "100/hour", "user_burst": "2/minute", "anon": "2/minute"},
     }
+    client, _token, _key = token_client(staff)
+    statuses = [client.get("/api/v1/mous/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+def settings_in_a_fresh_process(**environment):
     code = (
         "from django.conf import settings; "
         "print(settings.REST_FRAMEWORK['DEFAULT_THROTTLE_RATES'], settings.AXES_FAILURE_LIMIT)"
     )
+    names = ("KOLREG_THROTTLE_USER", "KOLREG_THROTTLE_USER_BURST", "KOLREG_THROTTLE_ANON", "KOLREG_LOGIN_FAILURE_LIMIT")
+    base = {name: value for name, value in os.environ.items() if name not in names}
+    environment = {**base, "DJANGO_SETTINGS_MODULE": "kolregistry.settings", **environment}
     output = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
-    assert output.stdout.strip() == "{'user': '7/hour', 'anon': '3/minute'} 9"
+    return output.stdout.strip()
+
+
+def test_default_rates_let_a_full_sync_through_in_a_minute():
+    """~2,500 pages of 500 rows sync scale 1 (README, "Abuse limits"): within the burst, four times an hour."""
+    assert settings_in_a_fresh_process() == (
+        "{'user': '10000/hour', 'user_burst': '3000/minute', 'anon': '30/minute'} 5"
+    )
+
+
+def test_rates_and_lockout_limit_are_read_from_the_environment():
+    output = settings_in_a_fresh_process(
+        KOLREG_THROTTLE_USER="7/hour",
+        KOLREG_THROTTLE_USER_BURST="5/minute",
+        KOLREG_THROTTLE_ANON="3/minute",
+        KOLREG_LOGIN_FAILURE_LIMIT="9",
+    )
+    assert output == "{'user': '7/hour', 'user_burst': '5/minute', 'anon': '3/minute'} 9"
