@@ -218,13 +218,19 @@ def kol_search(base, terms, limit=PAGE_SIZE):
     channels, channel_params = brief_list_sql(
         base, "partners_channel", "ch", "WHERE ch.kol_id = k.id", "ch.id", display, display_params, "channels", False
     )
-    where = " AND ".join(["k.search_text LIKE %s"] * len(terms)) or "TRUE"
+    where = (
+        " AND ".join(
+            ["(k.search_text LIKE %s OR k.id IN (SELECT kol_id FROM partners_channel WHERE search_text LIKE %s))"]
+            * len(terms)
+        )
+        or "TRUE"
+    )
     sql = (
         f"SELECT k.id, k.slug, k.name, k.name_en, k.kind, k.nationality, {channels}, k.notes, k.source_url,"
         f" k.inferences::text, k.created_at, k.updated_at FROM partners_kol k WHERE {where} ORDER BY k.name, k.id"
         " LIMIT %s"
     )
-    rows = page.run(sql, [*channel_params, *(like(term) for term in terms), limit + 1])
+    rows = page.run(sql, [*channel_params, *(like(term) for term in terms for _part in range(2)), limit + 1])
 
     def kol(row):
         pk, slug, name, name_en, kind, nationality, channel_list, notes, source_url, inferences, created, updated = row
@@ -355,8 +361,12 @@ def mous_active_for_agency(base, agency_id, day, limit=PAGE_SIZE):
 
 def mou_search(base, terms, limit=PAGE_SIZE):
     """R4 on MOUs."""
-    where = " AND ".join(["o.search_text LIKE %s"] * len(terms)) or "TRUE"
-    return mou_page(base, where, [like(term) for term in terms], limit)
+    condition = (
+        "(o.search_text LIKE %s OR o.agency_id IN (SELECT id FROM partners_agency WHERE search_text LIKE %s)"
+        " OR o.partner_id IN (SELECT id FROM partners_partnercompany WHERE search_text LIKE %s))"
+    )
+    where = " AND ".join([condition] * len(terms)) or "TRUE"
+    return mou_page(base, where, [like(term) for term in terms for _part in range(3)], limit)
 
 
 def mou_list(base, limit=PAGE_SIZE):

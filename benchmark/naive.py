@@ -179,6 +179,7 @@ class ChannelViewSet(NaiveViewSet):
 class KolViewSet(NaiveViewSet):
     queryset = Kol.objects.all()
     serializer_class = KolWithChannelsSerializer
+    search_fields = ("search_text", "channels__search_text")
     ordering = ("name", "id")
 
 
@@ -186,6 +187,7 @@ class MouViewSet(NaiveViewSet):
     queryset = Mou.objects.all()
     serializer_class = MouSerializer
     filterset_class = MouFilter
+    search_fields = ("search_text", "agency__search_text", "partner__search_text")
     ordering = ("title", "id")
 
 
