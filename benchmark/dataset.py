@@ -515,20 +515,25 @@ class Generator:
         for model, paths in plans.items():
             if not paths:
                 continue
-            parts = []
-            for field in paths.values():
+            table, joins, parts = model._meta.db_table, [], []
+            for number, field in enumerate(paths.values()):
                 own = f"own_{field.related_model._meta.db_table}"
                 if field.many_to_one:
-                    parts.append(f"(SELECT NULLIF(o.search_text, '') FROM {own} o WHERE o.id = m.{field.column})")
+                    joins.append(f"LEFT JOIN {own} p{number} ON p{number}.id = m.{field.column}")
+                    parts.append(f"NULLIF(p{number}.search_text, '')")
                 else:
-                    parts.append(
-                        f"(SELECT string_agg(NULLIF(o.search_text, ''), ' ' ORDER BY o.id) FROM {own} o"
-                        f" WHERE o.{field.field.column} = m.id)"
+                    key = field.field.column
+                    joins.append(
+                        f"LEFT JOIN (SELECT {key} AS owner_id, string_agg(NULLIF(search_text, ''), ' ' ORDER BY id)"
+                        f" AS t FROM {own} GROUP BY {key}) p{number} ON p{number}.owner_id = m.id"
                     )
+                    parts.append(f"p{number}.t")
             cursor.execute(
-                f"UPDATE {model._meta.db_table} m SET search_text = concat_ws(' ', NULLIF(m.search_text, ''), "
-                f"{', '.join(parts)})"
+                f"CREATE TEMP TABLE new_{table} AS SELECT m.id, concat_ws(' ', NULLIF(m.search_text, ''),"
+                f" {', '.join(parts)}) AS search_text FROM {table} m {' '.join(joins)}"
             )
+            cursor.execute(f"UPDATE {table} m SET search_text = n.search_text FROM new_{table} n WHERE n.id = m.id")
+            cursor.execute(f"DROP TABLE new_{table}")
         for model in related:
             cursor.execute(f"DROP TABLE own_{model._meta.db_table}")
 
