@@ -184,8 +184,10 @@ def watched_fields(model):
 
 
 def remember_before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if not dependents(sender):
+        return
     instance._search_before = None
-    if raw or instance.pk is None or not dependents(sender):
+    if raw or instance.pk is None:
         return
     if update_fields is not None and not watched_fields(sender) & set(update_fields):
         return
