@@ -32,6 +32,7 @@ from django.utils.text import slugify
 from campaigns.models import Assignment, Campaign, CampaignReport, Hashtag
 from kolregistry.dates import DatePrecision, PartialDate
 from kolregistry.models import SearchableModel
+from kolregistry.search import denormalised_paths
 from kolregistry.text import fold
 from partners.models import (
     Agency,
@@ -486,6 +487,7 @@ class Generator:
             ("KOLs, channels, snapshots and memberships", self.write_kols_and_channels),
             ("MOUs", self.write_mous),
             ("campaigns, assignments and reports", self.write_campaigns),
+            ("related names in search_text", self.write_related_search_text),
         )
         for label, step in steps:
             step_started = time.perf_counter()
@@ -497,6 +499,43 @@ class Generator:
             table.reset_sequence()
         self.stdout.write(f"  loaded in {time.perf_counter() - started:.1f} s\n")
         return {table.model._meta.db_table: table.count for table in self.tables}
+
+    def write_related_search_text(self):
+        """Append the related rows' names to each ``search_text``, as ``kolregistry.search.build_search_text``.
+
+        The rows were written with their own names only; each related table's are copied first, so that no
+        update reads text another has already extended. Reverse rows come by id, as the builder takes them.
+        """
+        cursor = self.cursor
+        loaded = {table.model for table in self.tables}
+        plans = {model: denormalised_paths(model) for model in loaded}
+        related = {field.related_model for paths in plans.values() for field in paths.values()}
+        for model in related:
+            cursor.execute(f"CREATE TEMP TABLE own_{model._meta.db_table} AS SELECT * FROM {model._meta.db_table}")
+        for model, paths in plans.items():
+            if not paths:
+                continue
+            table, joins, parts = model._meta.db_table, [], []
+            for number, field in enumerate(paths.values()):
+                own = f"own_{field.related_model._meta.db_table}"
+                if field.many_to_one:
+                    joins.append(f"LEFT JOIN {own} p{number} ON p{number}.id = m.{field.column}")
+                    parts.append(f"NULLIF(p{number}.search_text, '')")
+                else:
+                    key = field.field.column
+                    joins.append(
+                        f"LEFT JOIN (SELECT {key} AS owner_id, string_agg(NULLIF(search_text, ''), ' ' ORDER BY id)"
+                        f" AS t FROM {own} GROUP BY {key}) p{number} ON p{number}.owner_id = m.id"
+                    )
+                    parts.append(f"p{number}.t")
+            cursor.execute(
+                f"CREATE TEMP TABLE new_{table} AS SELECT m.id, concat_ws(' ', NULLIF(m.search_text, ''),"
+                f" {', '.join(parts)}) AS search_text FROM {table} m {' '.join(joins)}"
+            )
+            cursor.execute(f"UPDATE {table} m SET search_text = n.search_text FROM new_{table} n WHERE n.id = m.id")
+            cursor.execute(f"DROP TABLE new_{table}")
+        for model in related:
+            cursor.execute(f"DROP TABLE own_{model._meta.db_table}")
 
     @staticmethod
     def all_tables():

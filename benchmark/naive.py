@@ -172,7 +172,6 @@ class ChannelViewSet(NaiveViewSet):
     queryset = Channel.objects.all()
     serializer_class = ChannelSerializer
     filterset_class = ChannelFilter
-    search_fields = ("search_text", "kol__search_text", "agency__search_text")
     ordering = ("display_name", "id")
 
 

@@ -241,7 +241,7 @@ class Assignment(SourcedModel):
     history = HistoricalRecords()
 
     # What the admin's search box and the API's ?q= match (kolregistry.search).
-    search_paths = ("campaign", "channel", "channel__kol")
+    search_paths = ("campaign", "channel")
 
     class Meta:
         ordering = ["campaign", "channel"]

@@ -6,7 +6,7 @@ from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kolregistry.access import INTERNAL_FIELD_NAMES
-from kolregistry.text import search_document
+from kolregistry.search import build_search_text, connect_signals, search_fields
 
 
 def inferable_fields(model):
@@ -115,10 +115,10 @@ class SourcedModel(TimeStampedModel):
 
 
 class SearchableModel(SourcedModel):
-    """Keeps ``search_text``, a folded copy of the names people search by.
+    """Keeps ``search_text``, a folded copy of the names people search by, its related rows' included.
 
-    Accent-insensitive search filters on this column with a plain ``icontains``,
-    which PostgreSQL serves from a pg_trgm GIN index (see the migrations).
+    Accent-insensitive search filters on this column with a plain ``LIKE``, which PostgreSQL serves from
+    a pg_trgm GIN index (see the migrations). What it holds, and when it is rebuilt: kolregistry.search.
     """
 
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -130,11 +130,16 @@ class SearchableModel(SourcedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_text = self.build_search_text()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields is None:
+            self.search_text = self.build_search_text()
+        elif set(update_fields) & search_fields(type(self)):
+            self.search_text = self.build_search_text()
             kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def build_search_text(self):
-        return search_document(*(str(getattr(self, name) or "") for name in self.search_source_fields))
+        return build_search_text(self)
+
+
+connect_signals()

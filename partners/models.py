@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -234,6 +235,8 @@ class Kol(SearchableModel):
         ordering = ["name"]
         verbose_name = _("KOL")
         verbose_name_plural = _("KOLs")
+        # The API's default order: a frequent search term walks it and stops at the page.
+        indexes = [models.Index(fields=["name", "id"], name="kol_name_id_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(nationality="") | Q(nationality__regex=r"^[A-Z]{2}$"),
@@ -323,6 +326,9 @@ class Channel(SearchableModel):
         ]
         indexes = [
             models.Index(fields=["followers"], name="channel_followers_idx"),
+            # The API's orders, ?ordering=name (the default) and ?ordering=-followers (NULL as -1).
+            models.Index(fields=["display_name", "id"], name="channel_display_name_id_idx"),
+            models.Index(Coalesce("followers", Value(-1)), F("id"), name="channel_followers_rank_idx"),
             # ?updated_since= on 100k channels.
             models.Index(fields=["updated_at"], name="channel_updated_at_idx"),
         ]
@@ -421,7 +427,7 @@ class ChannelMetric(SourcedModel):
     FIGURE_FIELDS = ("followers", "likes", "views", "comments")
 
     # What the admin's search box and the API's ?q= match (kolregistry.search).
-    search_paths = ("channel", "channel__kol")
+    search_paths = ("channel",)
 
     class Meta:
         ordering = ["channel", F("measured_on").desc(nulls_last=True), "-id"]
@@ -508,7 +514,7 @@ class RosterMembership(SourcedModel):
     history = HistoricalRecords()
 
     # What the admin's search box and the API's ?q= match (kolregistry.search).
-    search_paths = ("channel", "channel__kol", "partner")
+    search_paths = ("channel", "partner")
 
     class Meta:
         ordering = ["channel", "-starts_on"]
@@ -811,6 +817,8 @@ class Mou(SearchableModel):
         indexes = [
             models.Index(fields=["starts_on", "ends_on_last"], name="mou_period_idx"),
             models.Index(fields=["ends_on_last"], name="mou_ends_on_idx"),
+            # The API's default order.
+            models.Index(fields=["title", "id"], name="mou_title_id_idx"),
         ]
 
     def __str__(self):

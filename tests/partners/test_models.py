@@ -619,8 +619,10 @@ def test_mous_expiring_within_days(mous):
     assert set(Mou.objects.expiring_within(30, today=DAY).values_list("title", flat=True)) == set()
 
 
-def test_mou_search_text_folds_title():
-    assert MouFactory(title="Biên bản ghi nhớ hợp tác", reference="").search_text == "bien ban ghi nho hop tac"
+def test_mou_search_text_folds_title_then_its_parties_names():
+    mou = MouFactory(title="Biên bản ghi nhớ hợp tác", reference="", agency__name="Sở Thông tin", agency__name_vi="")
+    assert mou.search_text.startswith("bien ban ghi nho hop tac so thong tin ")
+    assert mou.search_text.endswith(mou.partner.search_text)
 
 
 # Signed MOU document
