@@ -261,6 +261,8 @@ class AssignmentAdmin(SheetExportMixin, RegistryAdmin):
         ("campaign", AutocompleteFilter),
     )
     list_select_related = ("channel", "campaign")
+    # The most recently assigned first, by the primary key: the model's ordering sorts through two tables.
+    ordering = ("-id",)
     search_fields = ("campaign__search_text", "channel__search_text")
     show_full_result_count = False
     autocomplete_fields = ("campaign", "channel")
@@ -288,6 +290,8 @@ class CampaignReportAdmin(SheetAdminMixin, RegistryAdmin):
     )
     list_filter = (PlatformsFilter, "approximate", ("campaign", AutocompleteFilter))
     list_select_related = ("campaign", "hashtag")
+    # Newest first, by an index: the model's ordering by campaign sorts through the campaign table.
+    ordering = (F("reported_on").desc(nulls_last=True), "-id")
     search_fields = ("campaign__search_text", "hashtag__name")
     show_full_result_count = False
     autocomplete_fields = ("campaign", "hashtag")

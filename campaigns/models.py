@@ -18,7 +18,7 @@ from kolregistry.dates import (
     last_day_field,
     stated_date,
 )
-from kolregistry.models import SearchableModel, SourcedModel
+from kolregistry.models import NewestFirstIndex, SearchableModel, SourcedModel
 from partners.choices import Platform
 from partners.models import (
     Agency,
@@ -377,7 +377,11 @@ class CampaignReport(SourcedModel):
             ),
             *aligned_constraints("campaign_report", "reported_on", "period_starts_on", "period_ends_on"),
         ]
-        indexes = [models.Index(fields=["campaign", "reported_on"], name="campaign_report_date_idx")]
+        indexes = [
+            models.Index(fields=["campaign", "reported_on"], name="campaign_report_date_idx"),
+            # The admin's list, newest first (CampaignReportAdmin.ordering).
+            NewestFirstIndex("reported_on", name="campaign_report_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.campaign} @ {stated_date(self, 'reported_on')}"

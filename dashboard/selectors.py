@@ -7,8 +7,7 @@ their company, whatever page asks. Each list is bounded (STYLE.md, habit 13).
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, Max, Prefetch, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,18 +136,21 @@ def latest_reports(request):
 
 
 def largest_channels(request):
-    """``[(platform label, [channels])]``: the channels with the most followers (latest count) on each platform."""
-    ranked = (
-        scope_queryset(request, Channel.objects.filter(followers__isnull=False))
-        .annotate(rank=Window(RowNumber(), partition_by=F("platform"), order_by=[F("followers").desc(), F("pk")]))
-        .filter(rank__lte=CHANNELS_PER_PLATFORM)
-        .select_related("kol", "agency")
-        .order_by("platform", "rank")
-    )
-    grouped = {}
-    for channel in ranked:
-        grouped.setdefault(channel.platform, []).append(channel)
-    return [(Platform(platform).label, channels) for platform, channels in grouped.items()]
+    """``[(platform label, [channels])]``: the channels with the most followers (latest count) on each platform.
+
+    One query, whose subqueries each read one row at the top of the index on (platform, followers):
+    ranking every channel at once reads all 100,000 of them.
+    """
+    ranked = scope_queryset(request, Channel.objects.filter(followers__isnull=False)).order_by("-followers", "pk")
+    tops = [
+        Subquery(ranked.filter(platform=platform).values("pk")[rank : rank + 1])
+        for platform in Platform
+        for rank in range(CHANNELS_PER_PLATFORM)
+    ]
+    grouped = {platform: [] for platform in Platform}
+    for channel in Channel.objects.filter(pk__in=tops).select_related("kol", "agency").order_by("-followers", "pk"):
+        grouped[channel.platform].append(channel)
+    return [(platform.label, channels) for platform, channels in grouped.items() if channels]
 
 
 def campaigns_with_results(request, limit=CAMPAIGNS_SHOWN):

@@ -21,7 +21,8 @@ from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models, router
-from django.db.models import Count, OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import Case, Count, OuterRef, Prefetch, Subquery, Value, When, prefetch_related_objects
+from django.db.models.expressions import OrderBy
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
@@ -153,6 +154,13 @@ def original_name(name):
     return name.removesuffix(SHOWN_SUFFIX) if isinstance(name, str) else name
 
 
+def descending(part):
+    """Whether the ordering ``part`` ("-name", F("name").desc(), …) sorts downwards."""
+    if isinstance(part, str):
+        return part.startswith("-")
+    return isinstance(part, OrderBy) and part.descending
+
+
 def mask_out_of_scope(request, obj, relations=()):
     """Make ``obj``'s related rows that ``request`` may not see read as absent on a read-only page.
 
@@ -185,7 +193,36 @@ class RegistryChangeList(ChangeList):
     """The changelist whose joined and prefetched related rows pass through ``scope_related``.
 
     A list column naming a related row out of the user's scope then shows it as empty, as the API does.
+    A page deep in a big list costs what the first one does (``page_rows``).
     """
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        # Django ends an ordering that is not total with "-pk"; following the column's own direction
+        # instead lets one index on (column, id) serve both directions of a column header.
+        if len(ordering) > 1 and ordering[-1] == "-pk" and not descending(ordering[-2]):
+            ordering[-1] = "pk"
+        return ordering
+
+    def get_results(self, request):
+        super().get_results(request)
+        page = self.result_list.query
+        if page.is_sliced:
+            self.result_list = self.page_rows(request, page.low_mark, page.high_mark)
+
+    def page_rows(self, request, start, stop):
+        """The rows ``start:stop`` of the list, read as a "deferred join": their keys first, then the rows.
+
+        Django's page is ``OFFSET start``: PostgreSQL reads and drops every row before it, 900,000 at
+        90% of the channel metrics (5 s). The keys alone come from the ordering's index (an index-only
+        scan), and the page's rows are then fetched by key, with the list's joins and prefetches.
+        """
+        keys = list(self.queryset.prefetch_related(None).values_list("pk", flat=True)[start:stop])
+        rows = scope_related(request, self.apply_select_related(self.root_queryset))
+        if not keys:
+            return rows.none()
+        position = Case(*(When(pk=key, then=Value(index)) for index, key in enumerate(keys)))
+        return rows.filter(pk__in=keys).order_by(position)
 
     def apply_select_related(self, qs):
         qs = super().apply_select_related(qs)

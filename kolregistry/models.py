@@ -83,6 +83,28 @@ class InferencesField(models.JSONField):
         )
 
 
+class NewestFirstIndex(models.Index):
+    """An index on ``date DESC NULLS LAST, id DESC``: a list's newest rows first, the undated ones last.
+
+    SQLite refuses NULLS LAST in an index, and needs none: it sorts NULLs below every date already.
+    """
+
+    def __init__(self, date, *, name):
+        super().__init__(models.F(date).desc(nulls_last=True), models.F("id").desc(), name=name)
+        self.date = date
+
+    def deconstruct(self):
+        path, _args, kwargs = super().deconstruct()
+        return path, (self.date,), {"name": kwargs["name"]}
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor == "sqlite":
+            return models.Index(fields=[f"-{self.date}", "-id"], name=self.name).create_sql(
+                model, schema_editor, using, **kwargs
+            )
+        return super().create_sql(model, schema_editor, using, **kwargs)
+
+
 class TimeStampedModel(models.Model):
     """Adds created/updated timestamps."""
 

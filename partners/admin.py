@@ -283,7 +283,7 @@ class KolAdmin(SheetAdminMixin, RegistryAdmin):
 
     list_display = ("name", "name_en", "kind", "nationality_name", "channel_count")
     list_filter = ("kind", NationalityFilter)
-    ordering = ("name",)
+    ordering = ("name", "id")  # the index the API orders by
     search_fields = ("search_text",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ChannelInline,)
@@ -314,6 +314,8 @@ class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
     list_display = ("name", "platform", "owner", "managed_by_today", "followers", "followers_on")
     list_filter = ("platform", ("memberships__partner", ManagedByPartnerFilter), LanguageFilter)
     list_select_related = ("kol", "agency")
+    # By name, then id: the index the API orders by (no index serves the model's platform first).
+    ordering = ("display_name", "id")
     search_fields = ("search_text",)
     show_full_result_count = False
     autocomplete_fields = ("kol", "agency")
@@ -358,6 +360,8 @@ class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
         "approximate",
     )
     list_select_related = ("channel",)
+    # Newest first, by an index: the model's ordering by channel sorts through the channel table.
+    ordering = (F("measured_on").desc(nulls_last=True), "-id")
     search_fields = ("channel__search_text",)
     show_full_result_count = False
     autocomplete_fields = ("channel",)
@@ -376,6 +380,8 @@ class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
     list_display = ("channel", "partner", "starts_on", "ends_on", "active_today")
     list_filter = (("partner", AutocompleteFilter), ActiveTodayFilter, "channel__platform")
     list_select_related = ("channel", "partner")
+    # Newest first, by an index: the model's ordering by channel sorts through the channel table.
+    ordering = ("-starts_on", "-id")
     search_fields = ("channel__search_text", "partner__search_text")
     show_full_result_count = False
     autocomplete_fields = ("channel", "partner")

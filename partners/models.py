@@ -25,7 +25,7 @@ from kolregistry.dates import (
     stated_date,
 )
 from kolregistry.db import PeriodExclusionConstraint
-from kolregistry.models import SearchableModel, SourcedModel
+from kolregistry.models import NewestFirstIndex, SearchableModel, SourcedModel
 
 from .choices import (
     AgencyKind,
@@ -329,6 +329,8 @@ class Channel(SearchableModel):
             # The API's orders, ?ordering=name (the default) and ?ordering=-followers (NULL as -1).
             models.Index(fields=["display_name", "id"], name="channel_display_name_id_idx"),
             models.Index(Coalesce("followers", Value(-1)), F("id"), name="channel_followers_rank_idx"),
+            # The dashboard's largest channels of each platform.
+            models.Index(fields=["platform", "-followers", "id"], name="channel_platform_followers_idx"),
             # ?updated_since= on 100k channels.
             models.Index(fields=["updated_at"], name="channel_updated_at_idx"),
         ]
@@ -454,8 +456,12 @@ class ChannelMetric(SourcedModel):
             ),
             *aligned_constraints("channel_metric", "measured_on"),
         ]
-        # ?updated_since= on a million metrics.
-        indexes = [models.Index(fields=["updated_at"], name="channel_metric_updated_at_idx")]
+        indexes = [
+            # ?updated_since= on a million metrics.
+            models.Index(fields=["updated_at"], name="channel_metric_updated_at_idx"),
+            # The admin's list, newest first (ChannelMetricAdmin.ordering).
+            NewestFirstIndex("measured_on", name="channel_metric_newest_idx"),
+        ]
 
     def __str__(self):
         return f"{self.channel} @ {stated_date(self, 'measured_on')}"
@@ -537,6 +543,8 @@ class RosterMembership(SourcedModel):
         indexes = [
             models.Index(fields=["partner", "starts_on", "ends_on_last"], name="membership_partner_period_idx"),
             models.Index(fields=["starts_on", "ends_on_last"], name="membership_period_idx"),
+            # The admin's list, newest first (RosterMembershipAdmin.ordering).
+            models.Index(fields=["-starts_on", "-id"], name="membership_newest_idx"),
         ]
 
     def __str__(self):
