@@ -38,6 +38,8 @@ from .choices import (
     Platform,
 )
 
+PLATFORM_LABELS = dict(Platform.choices)
+
 # An MOU in force whose end is this close is "expiring within 30 days" (and no longer merely in its notice period).
 EXPIRY_ALERT_DAYS = 30
 # The longest notice period an MOU may have (ten years).
@@ -346,7 +348,8 @@ class Channel(SearchableModel):
 
     def __str__(self):
         name = self.display_name or self.handle or _("unnamed channel")
-        return f"{name} ({self.get_platform_display()})"
+        # get_platform_display() rebuilds its lookup on every call; API pages call this for every row.
+        return f"{name} ({PLATFORM_LABELS.get(self.platform, self.platform)})"
 
     @property
     def owner(self):

@@ -56,7 +56,8 @@ class RegistrySerializer(serializers.ModelSerializer):
     }
 
     url = serializers.SerializerMethodField()
-    display = serializers.CharField(source="__str__", read_only=True)
+    # str() of the whole object: source="__str__" would make DRF inspect the method's signature on every row.
+    display = serializers.CharField(source="*", read_only=True)
     # Every record says which of its values are inferred; subclasses list it in their fields.
     inferences = InferencesField(required=False)
 
