@@ -238,3 +238,15 @@ def test_token_list_queries(staff_token_api, django_assert_max_num_queries, reso
     with django_assert_max_num_queries(TOKEN_QUERIES + OWN_QUERIES.get(resource, 1)):
         response = staff_token_api.get(f"/api/v1/{resource}/?limit=200")
     assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.parametrize("depth", [1, 6])
+def test_mous_of_an_agency_tree_cost_the_same_at_any_depth(api, django_assert_max_num_queries, depth):
+    agency = root = AgencyFactory(slug="root")
+    for _level in range(depth):
+        agency = AgencyFactory(parent=agency)
+    MouFactory(agency=agency)
+    # The agency's slug, then the page (the whole subtree is one recursive subquery) and its two prefetches.
+    with django_assert_max_num_queries(4):
+        response = api.get(f"/api/v1/mous/?agency={root.slug}&include_children=true")
+    assert [row["agency"]["id"] for row in response.json()["results"]] == [agency.pk]
