@@ -9,7 +9,8 @@ Named by ``settings.REGISTRY_ACCESS_RESOLVER``; the core's ``scope_queryset`` ap
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from kolregistry.access import NO_ACCESS, Access
 
@@ -22,6 +23,42 @@ def request_token(request):
     return auth if isinstance(auth, ApiToken) else None
 
 
+def role_annotations(user_id):
+    """What ``resolve_access`` needs to know of the user ``user_id`` (an expression), as annotations.
+
+    The token lookup adds them to its query, so that a token request resolves its access with no query of its own.
+    """
+    ministry_groups = Group.objects.filter(user=user_id)
+    return {
+        "owner_partner_id": Subquery(PartnerAccount.objects.filter(user=user_id).values("partner_id")[:1]),
+        "owner_in_ministry_role": Exists(ministry_groups.filter(name__in=MINISTRY_ROLES)),
+        "owner_ministry_administrator": Exists(ministry_groups.filter(name=MINISTRY_ADMINISTRATORS)),
+    }
+
+
+def user_roles(request, user):
+    """``(partner id, in a ministry role, a ministry administrator)`` of ``user``: from this request's token
+    lookup when it made one, else in one query."""
+    token = request_token(request)
+    if token is not None and token.owner_id == user.pk and hasattr(token, "owner_in_ministry_role"):
+        source = token
+    else:
+        users = get_user_model().objects.filter(pk=user.pk)
+        source = users.annotate(**role_annotations(OuterRef("pk"))).only("pk").get()
+    return source.owner_partner_id, source.owner_in_ministry_role, source.owner_ministry_administrator
+
+
+def load_permissions(user):
+    """Load ``user``'s permissions, their own and their groups', in one query where Django's ModelBackend
+    makes two; ``user.has_perm`` then answers from them, as it does from the backend's own cache."""
+    if user.is_active and not hasattr(user, "_perm_cache"):
+        permissions = Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        user._perm_cache = {
+            f"{app_label}.{codename}"
+            for app_label, codename in permissions.values_list("content_type__app_label", "codename")
+        }
+
+
 def resolve_access(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
@@ -30,11 +67,10 @@ def resolve_access(request):
     if user.is_superuser:
         user_partner_id, administrator, ministry = None, True, True
     else:
-        user_partner_id = PartnerAccount.objects.filter(user=user).values_list("partner_id", flat=True).first()
-        roles = set(user.groups.filter(name__in=MINISTRY_ROLES).values_list("name", flat=True))
+        user_partner_id, in_ministry_role, in_administrators = user_roles(request, user)
         # A partner link always wins over a ministry group: the narrower right.
-        ministry = bool(roles) and user_partner_id is None
-        administrator = ministry and MINISTRY_ADMINISTRATORS in roles
+        ministry = in_ministry_role and user_partner_id is None
+        administrator = ministry and in_administrators
     token_partner_id = token.partner_id if token else None
     if user_partner_id is not None:
         if token_partner_id not in (None, user_partner_id):

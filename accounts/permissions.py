@@ -7,7 +7,7 @@ from campaigns.models import Campaign, CampaignReport, Hashtag
 from kolregistry.access import access_for, in_scope
 from partners.models import Channel, ChannelMetric
 
-from .access import request_token
+from .access import load_permissions, request_token
 
 # The model permission each method needs, as DjangoModelPermissions, plus view for reads.
 PERMS_MAP = {
@@ -84,7 +84,10 @@ class RegistryPermission(BasePermission):
     @staticmethod
     def has_model_permission(user, model, method):
         action = PERMS_MAP.get(method)
-        return action is not None and user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
+        if action is None:
+            return False
+        load_permissions(user)
+        return user.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}")
 
     def partner_may_create(self, request, view, model):
         if model not in PARTNER_CREATABLE or getattr(view, "action", None) != "create":

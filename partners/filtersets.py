@@ -31,6 +31,7 @@ from .models import (
     Person,
     RosterMembership,
     active_on_condition,
+    agency_subtree,
 )
 
 
@@ -214,7 +215,7 @@ class MouFilterSet(RegistryFilterSet):
 
     def filter_agency(self, queryset, name, agencies):
         if self.form.cleaned_data.get("include_children"):
-            return queryset.filter(agency__in={pk for agency in agencies for pk in agency.descendant_ids()})
+            return queryset.filter(agency__in=agency_subtree(agency.pk for agency in agencies))
         return queryset.filter(agency__in=agencies)
 
     def filter_include_children(self, queryset, name, value):

@@ -6,8 +6,9 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, F, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
@@ -37,6 +38,8 @@ from .choices import (
     PartnerKind,
     Platform,
 )
+
+PLATFORM_LABELS = dict(Platform.choices)
 
 # An MOU in force whose end is this close is "expiring within 30 days" (and no longer merely in its notice period).
 EXPIRY_ALERT_DAYS = 30
@@ -143,14 +146,30 @@ class Agency(SearchableModel):
             raise ValidationError({"parent": _("An agency cannot sit below itself in the tree.")})
 
     def descendant_ids(self):
-        """Ids of this agency and every agency below it (one query per tree level)."""
-        ids, frontier = {self.pk}, [self.pk]
-        while frontier:
-            # Skipping ids already seen keeps a cycle written past validation from looping forever.
-            children = Agency.objects.filter(parent__in=frontier).exclude(pk__in=ids)
-            frontier = list(children.values_list("pk", flat=True))
-            ids.update(frontier)
-        return ids
+        """Ids of this agency and every agency below it, in one query."""
+        return {self.pk, *Agency.objects.filter(pk__in=agency_subtree([self.pk])).values_list("pk", flat=True)}
+
+
+def agency_subtree(root_ids):
+    """A subquery of the ids of the agencies ``root_ids`` and of every agency below them, for ``pk__in=``.
+
+    One recursive query, on PostgreSQL and SQLite alike, whatever the depth of the tree. UNION, not UNION ALL,
+    drops ids already seen, so a cycle written past validation ends too.
+    """
+    root_ids = [int(pk) for pk in root_ids]
+    if not root_ids:
+        return RawSQL("SELECT NULL WHERE 1 = 0", ())
+    quote = connection.ops.quote_name
+    table, pk, parent = (
+        quote(name) for name in (Agency._meta.db_table, Agency._meta.pk.column, Agency._meta.get_field("parent").column)
+    )
+    placeholders = ", ".join(["%s"] * len(root_ids))
+    sql = (
+        f"WITH RECURSIVE subtree(agency_id) AS (SELECT {pk} FROM {table} WHERE {pk} IN ({placeholders})"
+        f" UNION SELECT child.{pk} FROM {table} child JOIN subtree ON child.{parent} = subtree.agency_id)"
+        " SELECT agency_id FROM subtree"
+    )
+    return RawSQL(sql, root_ids)
 
 
 class PartnerCompany(SearchableModel):
@@ -337,7 +356,8 @@ class Channel(SearchableModel):
 
     def __str__(self):
         name = self.display_name or self.handle or _("unnamed channel")
-        return f"{name} ({self.get_platform_display()})"
+        # get_platform_display() rebuilds its lookup on every call; API pages call this for every row.
+        return f"{name} ({PLATFORM_LABELS.get(self.platform, self.platform)})"
 
     @property
     def owner(self):

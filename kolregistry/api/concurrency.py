@@ -37,7 +37,7 @@ def if_match_holds(request, obj):
 class OptimisticConcurrencyMixin:
     """Mixed into the base viewset.
 
-    A write locks its row (``SELECT … FOR UPDATE`` in the request's transaction, ATOMIC_REQUESTS)
+    A write locks its row (``SELECT … FOR UPDATE`` in the write's transaction, RegistryViewSet.dispatch)
     before reading it, so it sees the latest version, a stale ``If-Match`` gets 412, and two writes
     that present the same version cannot both succeed.
     """

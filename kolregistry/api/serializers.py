@@ -11,14 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, internal_fields
 from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
-from .fields import InferencesField, PartialDateSerializerField, detail_view_name
+from .fields import InferencesField, PartialDateSerializerField, api_url
 
 # Labels of the fields no model field names: the browsable API's forms and OPTIONS show them.
 FIELD_LABELS = {
@@ -57,13 +56,14 @@ class RegistrySerializer(serializers.ModelSerializer):
     }
 
     url = serializers.SerializerMethodField()
-    display = serializers.CharField(source="__str__", read_only=True)
+    # str() of the whole object: source="__str__" would make DRF inspect the method's signature on every row.
+    display = serializers.CharField(source="*", read_only=True)
     # Every record says which of its values are inferred; subclasses list it in their fields.
     inferences = InferencesField(required=False)
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
-        return reverse(detail_view_name(type(obj)), kwargs={"pk": obj.pk}, request=self.context.get("request"))
+        return api_url(type(obj), obj.pk, self.context.get("request"))
 
     def get_fields(self):
         fields = super().get_fields()

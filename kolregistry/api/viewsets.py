@@ -1,10 +1,12 @@
 """The base of every registry viewset: ``?brief=``, ``?ordering=``, ``?updated_since=``, ``?format=csv``,
 access scoping and ``/history/``."""
 
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.renderers import JSONRenderer
 
 from kolregistry.access import scope_queryset, scope_related
@@ -32,6 +34,19 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
     ordering_choices = {}
     filter_backends = [RegistryFilterBackend, UpdatedSinceFilter]
 
+    @classmethod
+    def as_view(cls, actions=None, **initkwargs):
+        # ATOMIC_REQUESTS would wrap each read in BEGIN and COMMIT; dispatch() makes the writes atomic instead.
+        return transaction.non_atomic_requests(super().as_view(actions, **initkwargs))
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in SAFE_METHODS:
+            return super().dispatch(request, *args, **kwargs)
+        # The whole write, authentication to response, in one transaction, as ATOMIC_REQUESTS did: DRF's
+        # exception handler marks it for rollback, and OptimisticConcurrencyMixin's row locks hold to its end.
+        with transaction.atomic():
+            return super().dispatch(request, *args, **kwargs)
+
     def get_renderers(self):
         renderers = super().get_renderers()
         if self.action == "list":
@@ -48,7 +63,14 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
         if isinstance(getattr(self.request, "accepted_renderer", None), CsvRenderer):
             # Errors are JSON whatever the format asked for.
             self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().handle_exception(exc)
+        if self.request.method not in SAFE_METHODS or not connection.in_atomic_block:
+            return super().handle_exception(exc)
+        # DRF's handler marks the innermost transaction for rollback, but a read opened none: inside a caller's
+        # transaction (a test's, say) that one must not be doomed by a 404.
+        rollback = transaction.get_rollback()
+        response = super().handle_exception(exc)
+        transaction.set_rollback(rollback)
+        return response
 
     @property
     def brief(self):
