@@ -112,10 +112,15 @@ def test_without_database_readyz_is_503_naming_the_database(server_without_datab
     assert json.loads(body) == {"status": "unavailable", "checks": {"database": "unavailable", "cache": "ok"}}
 
 
+# A consumer sends its token, and checking a token needs the database. (A read without credentials is a 401,
+# which needs none.)
+CONSUMER = {"Accept": "application/json", "Authorization": "Token kolreg_cannot-be-checked-without-a-database"}
+
+
 @pytest.mark.parametrize("path", ["/api/v1/channels/", "/api/v1/", "/api/v1/auth/token/"])
 def test_without_database_the_api_is_a_json_503_with_retry_after(server_without_database, path):
     base_url, _log = server_without_database
-    status, headers, body = fetch(f"{base_url}{path}", {"Accept": "application/json"})
+    status, headers, body = fetch(f"{base_url}{path}", CONSUMER)
     assert status == 503
     assert headers["Content-Type"] == "application/json"
     assert int(headers["Retry-After"]) > 0
@@ -133,7 +138,7 @@ def test_without_database_the_admin_is_a_plain_503(server_without_database):
 def test_without_database_every_request_is_logged_as_one_json_line(server_without_database):
     base_url, log_path = server_without_database
     request_id = str(uuid.uuid4())
-    status, headers, _body = fetch(f"{base_url}/api/v1/kols/", {"X-Request-ID": request_id})
+    status, headers, _body = fetch(f"{base_url}/api/v1/kols/", {**CONSUMER, "X-Request-ID": request_id})
     assert status == 503
     assert headers["X-Request-ID"] == request_id
     deadline = time.monotonic() + 30
