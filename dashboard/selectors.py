@@ -24,6 +24,8 @@ LATEST_REPORTS = 8
 CHANNELS_PER_PLATFORM = 3
 CAMPAIGNS_SHOWN = 10
 MISSING_SHOWN = 10
+# The dashboard's MOU tables show this many rows; the MOU list has the rest.
+MOUS_SHOWN = 20
 # A partner's roster, an MOU's named channels, a campaign's reports: more than this links to the full list.
 ROWS_SHOWN = 50
 
@@ -98,9 +100,9 @@ def renewal_chain(request, mou):
 
 
 def expiring_mous(request, today, days=SIX_MONTHS):
-    """MOUs in force today that end within ``days`` days, the soonest first."""
+    """``(rows, total)``: MOUs in force today that end within ``days`` days, the soonest ``MOUS_SHOWN`` first."""
     expiring = mous(request).filter(pk__in=Mou.objects.expiring_within(days, today).values("pk"))
-    return [mou_row(mou, today) for mou in expiring.order_by("ends_on_last", "pk")]
+    return first_rows(expiring.order_by("ends_on_last", "pk"), today)
 
 
 def next_expiring_mou(request, today, after_days=SIX_MONTHS):
@@ -113,9 +115,15 @@ def next_expiring_mou(request, today, after_days=SIX_MONTHS):
 
 
 def open_ended_mous(request, today):
-    """MOUs with no end date recorded (terminated ones are over whatever their end)."""
+    """``(rows, total)``: MOUs with no end date recorded (terminated ones are over whatever their end)."""
     rows = mous(request).filter(ends_on__isnull=True).exclude(status_code=MouStatus.TERMINATED)
-    return [mou_row(mou, today) for mou in rows.order_by("partner__short_name", "title")]
+    return first_rows(rows.order_by("partner__short_name", "title", "pk"), today)
+
+
+def first_rows(queryset, today):
+    """``(rows, total)``: the first ``MOUS_SHOWN`` MOUs of ``queryset`` as table rows, and how many it holds."""
+    rows = [mou_row(mou, today) for mou in queryset[:MOUS_SHOWN]]
+    return rows, len(rows) if len(rows) < MOUS_SHOWN else queryset.count()
 
 
 def mous_missing_facts(request, today):

@@ -7,6 +7,7 @@ through ``selectors``, which scope every query to what the request may see.
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kolregistry.access import access_for
@@ -34,6 +35,9 @@ def staff_dashboard(request, site):
     today = selectors.today()
     campaigns = selectors.campaigns_with_results(request)
     missing, missing_total = selectors.mous_missing_facts(request, today)
+    expiring, expiring_total = selectors.expiring_mous(request, today)
+    open_ended, open_ended_total = selectors.open_ended_mous(request, today)
+    mou_list = reverse("admin:partners_mou_changelist")
     series_campaign, series = selectors.first_campaign_series(request, campaigns)
     return render(
         request,
@@ -45,9 +49,13 @@ def staff_dashboard(request, site):
         status_counts=selectors.mou_status_counts(request),
         expiry_counts=selectors.expiry_counts(request, today),
         alert_counts=selectors.alert_counts(request, today),
-        expiring=selectors.expiring_mous(request, today),
+        expiring=expiring,
+        expiring_total=expiring_total,
+        expiring_url=f"{mou_list}?expiring_within={selectors.SIX_MONTHS}",
         next_expiring=selectors.next_expiring_mou(request, today),
-        open_ended=selectors.open_ended_mous(request, today),
+        open_ended=open_ended,
+        open_ended_total=open_ended_total,
+        open_ended_url=f"{mou_list}?ends_on__isnull=True",
         missing=missing,
         missing_total=missing_total,
         latest_reports=selectors.latest_reports(request),

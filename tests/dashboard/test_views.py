@@ -77,6 +77,22 @@ def test_the_staff_dashboard_lists_mous_ending_within_six_months_and_those_witho
     assert "No end date recorded" in content
 
 
+def test_the_dashboard_shows_the_first_twenty_mous_of_a_table_and_links_to_the_rest(ministry):
+    ending = [MouFactory(title=f"Ends in {days} days", ends_on=days_from_today(days)) for days in range(10, 35)]
+    MouFactory.create_batch(22, ends_on=None)
+
+    response = ministry.get("/admin/")
+
+    context = response.context
+    assert [row.mou for row in context["expiring"]] == ending[:20]
+    assert (context["expiring_total"], len(context["open_ended"]), context["open_ended_total"]) == (25, 20, 22)
+    content = response.content.decode()
+    assert "The first 20 of 25 MOUs." in content and "The first 20 of 22 MOUs." in content
+    # The links open the MOU list on the same MOUs.
+    assert ministry.get(context["expiring_url"]).context["cl"].result_count == 25
+    assert ministry.get(context["open_ended_url"]).context["cl"].result_count == 22
+
+
 def test_the_dashboard_names_the_next_mou_to_end_when_none_ends_within_six_months(ministry):
     MouFactory(title="Ends in 300 days", ends_on=days_from_today(300))
 
