@@ -18,6 +18,7 @@ from kolregistry.admin import (
     AutocompleteFilter,
     BoundedInline,
     ChoiceListFilter,
+    LargeTableMixin,
     RegistryAdmin,
     RegistryFormsMixin,
     https_url_formfield,
@@ -247,7 +248,7 @@ class CampaignAdmin(SheetExportMixin, StatedFactsMixin, RegistryAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SheetExportMixin, RegistryAdmin):
+class AssignmentAdmin(LargeTableMixin, SheetExportMixin, RegistryAdmin):
     """A channel's part in a campaign."""
 
     resource_classes = (AssignmentSheet,)
@@ -264,12 +265,11 @@ class AssignmentAdmin(SheetExportMixin, RegistryAdmin):
     # The most recently assigned first, by the primary key: the model's ordering sorts through two tables.
     ordering = ("-id",)
     search_fields = ("campaign__search_text", "channel__search_text")
-    show_full_result_count = False
     autocomplete_fields = ("campaign", "channel")
 
 
 @admin.register(CampaignReport)
-class CampaignReportAdmin(SheetAdminMixin, RegistryAdmin):
+class CampaignReportAdmin(LargeTableMixin, SheetAdminMixin, RegistryAdmin):
     """Campaign reach figures as each source reported them."""
 
     resource_classes = (CampaignReportResource,)
@@ -293,7 +293,6 @@ class CampaignReportAdmin(SheetAdminMixin, RegistryAdmin):
     # Newest first, by an index: the model's ordering by campaign sorts through the campaign table.
     ordering = (F("reported_on").desc(nulls_last=True), "-id")
     search_fields = ("campaign__search_text", "hashtag__name")
-    show_full_result_count = False
     autocomplete_fields = ("campaign", "hashtag")
     fieldsets = (
         (

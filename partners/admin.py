@@ -19,6 +19,7 @@ from kolregistry.admin import (
     BoundedInline,
     ChoiceListFilter,
     LanguageFilter,
+    LargeTableMixin,
     NationalityFilter,
     RegistryAdmin,
     RegistryFormsMixin,
@@ -276,7 +277,7 @@ class PartnerCompanyAdmin(SheetExportMixin, RegistryAdmin):
 
 
 @admin.register(Kol)
-class KolAdmin(SheetAdminMixin, RegistryAdmin):
+class KolAdmin(LargeTableMixin, SheetAdminMixin, RegistryAdmin):
     """KOLs with their channels; search also matches their channels' names and handles."""
 
     resource_classes = (KolResource,)
@@ -287,7 +288,6 @@ class KolAdmin(SheetAdminMixin, RegistryAdmin):
     search_fields = ("search_text",)
     prepopulated_fields = {"slug": ("name",)}
     inlines = (ChannelInline,)
-    show_full_result_count = False
 
     def get_queryset(self, request):
         # A partner counts only the channels it may see: the others' number is out of its scope too.
@@ -305,7 +305,7 @@ class KolAdmin(SheetAdminMixin, RegistryAdmin):
 
 
 @admin.register(Channel)
-class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
+class ChannelAdmin(LargeTableMixin, SheetAdminMixin, RegistryAdmin):
     """Channels with their owner, latest follower count, metrics and roster history."""
 
     resource_classes = (ChannelResource,)
@@ -317,7 +317,6 @@ class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
     # By name, then id: the index the API orders by (no index serves the model's platform first).
     ordering = ("display_name", "id")
     search_fields = ("search_text",)
-    show_full_result_count = False
     autocomplete_fields = ("kol", "agency")
     readonly_fields = ("followers", "followers_on", *TIMESTAMPS)
     inlines = (ChannelMetricInline, ChannelRosterInline)
@@ -347,7 +346,7 @@ class ChannelAdmin(SheetAdminMixin, RegistryAdmin):
 
 
 @admin.register(ChannelMetric)
-class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
+class ChannelMetricAdmin(LargeTableMixin, SheetAdminMixin, RegistryAdmin):
     """Dated audience snapshots; conflicting figures stand side by side."""
 
     resource_classes = (ChannelMetricResource,)
@@ -363,7 +362,6 @@ class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
     # Newest first, by an index: the model's ordering by channel sorts through the channel table.
     ordering = (F("measured_on").desc(nulls_last=True), "-id")
     search_fields = ("channel__search_text",)
-    show_full_result_count = False
     autocomplete_fields = ("channel",)
 
     @admin.display(description=_("measured on"), ordering="measured_on")
@@ -372,7 +370,7 @@ class ChannelMetricAdmin(SheetAdminMixin, RegistryAdmin):
 
 
 @admin.register(RosterMembership)
-class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
+class RosterMembershipAdmin(LargeTableMixin, SheetAdminMixin, RegistryAdmin):
     """Who managed which channel, and when."""
 
     resource_classes = (RosterMembershipResource,)
@@ -383,7 +381,6 @@ class RosterMembershipAdmin(SheetAdminMixin, RegistryAdmin):
     # Newest first, by an index: the model's ordering by channel sorts through the channel table.
     ordering = ("-starts_on", "-id")
     search_fields = ("channel__search_text", "partner__search_text")
-    show_full_result_count = False
     autocomplete_fields = ("channel", "partner")
     date_hierarchy = "starts_on"
 

@@ -97,6 +97,19 @@ def test_no_changelist_lists_every_partner_agency_or_campaign(admin_client):
         assert filter_links(html) <= MAX_FILTER_LINKS, url
 
 
+@pytest.mark.parametrize("model", [Kol, Channel, ChannelMetric, RosterMembership, Assignment, CampaignReport])
+def test_the_big_lists_offer_no_counts_over_the_whole_table(ministry_client, model):
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+    with CaptureQueriesContext(connection) as plain:
+        html = ministry_client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as asked:
+        ministry_client.get(f"{url}?_facets=True")
+
+    assert "_facets" not in html  # no "Show counts" link
+    assert len(asked) == len(plain)  # and asking for them anyway counts nothing more
+
+
 def test_changelist_queries_do_not_grow_with_the_rows(ministry_client):
     seed(5)
     urls = changelist_urls()
