@@ -244,7 +244,7 @@ class RegistryChangeList(ChangeList):
 
 
 class HeldAutocompleteSelect(AutocompleteSelect):
-    """An autocomplete whose selected row, when its form already holds it (``held``), renders without a query.
+    """An autocomplete whose selected row, when it is already loaded (``held``), renders without a query.
 
     Django's asks the database for the selected option of each form: 20 queries for 20 rows.
     """
@@ -254,7 +254,9 @@ class HeldAutocompleteSelect(AutocompleteSelect):
     def optgroups(self, name, value, attr=None):
         held = self.held
         selected = {str(item) for item in value if item not in (None, "")}
-        if held is None or selected != {str(held.pk)} or self.field.remote_field.field_name != held._meta.pk.name:
+        # A many-to-many relation points at the primary key, as Django's own widget assumes.
+        to_field_name = getattr(self.field.remote_field, "field_name", held and held._meta.pk.name)
+        if held is None or selected != {str(held.pk)} or to_field_name != held._meta.pk.name:
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         label = self.choices.field.label_from_instance(held)
@@ -681,8 +683,9 @@ class AutocompleteFilter(admin.FieldListFilter):
 
     def choices(self, changelist):
         clear_url = changelist.get_query_string(remove=[self.lookup_kwarg])
-        box = AutocompleteSelect(self.field, self.admin_site, attrs={"data-width": "100%"})
+        box = HeldAutocompleteSelect(self.field, self.admin_site, attrs={"data-width": "100%"})
         box.choices = forms.ModelChoiceField(queryset=self.choosable, required=False).choices
+        box.held = self.chosen  # loaded when the parameter was checked
         attrs = {
             "id": f"filter_{self.lookup_kwarg}",
             "aria-label": self.title,
