@@ -187,6 +187,12 @@ def hides_internal_fields(request):
     return not access_for(request).everything
 
 
+def hideable_fields(model):
+    """The names of ``model``'s fields that some callers do not see (``internal_fields``)."""
+    scope = declared_scope(model)
+    return INTERNAL_FIELD_NAMES | frozenset(scope.internal_unless_own if scope else ())
+
+
 def internal_fields(request, model, obj=None):
     """The names of ``model``'s fields that ``request`` may not see on ``obj``.
 

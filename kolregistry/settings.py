@@ -317,8 +317,6 @@ REST_FRAMEWORK = {
     # Refuse JSON nested too deep and NUL characters in bodies with a 400 (kolregistry/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "kolregistry.api.parsers.RegistryJSONParser",
-        "kolregistry.api.parsers.RegistryFormParser",
-        "kolregistry.api.parsers.RegistryMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -336,7 +334,11 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "KOL partnership registry API",
     "DESCRIPTION": "Agencies, partner companies, KOL rosters, MOUs and campaigns.",
     "VERSION": "1.0.0",
+    # OpenAPI 3.1: a nullable reference is oneOf [ref, null], which strict validators and generators accept.
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The same schema whoever asks: it documents the fields partner users never receive too.
+    "GET_MOCK_REQUEST": "kolregistry.api.schema.build_schema_request",
     # Foreign keys are brief objects in responses and plain ids in requests.
     "COMPONENT_SPLIT_REQUEST": True,
     # The docs are served only to logged-in users, like the rest of the API.

@@ -6,7 +6,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern
 from jsonschema.exceptions import ValidationError as SchemaMismatch
-from openapi_schema_validator import OAS30ReadValidator
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
@@ -115,7 +115,7 @@ def expected_error_codes(method, path, has_body=True):
     """What each kind of operation can answer besides success (see kolregistry/api/autoschema.py)."""
     if path == "/api/v1/auth/token/":
         # No authentication, AllowAny: bad credentials are a 400, a lockout a 429.
-        return {"400", "413", "429"}
+        return {"400", "413", "415", "429"}
     codes = {"401", "403", "429"}
     detail = "{id}" in path
     if detail:
@@ -127,7 +127,7 @@ def expected_error_codes(method, path, has_body=True):
     if method in {"POST", "PUT", "PATCH"}:
         codes |= {"400", "409"}
     if method in {"POST", "PUT", "PATCH"} and has_body:
-        codes.add("413")  # a body too large (an action without one, an MOU's renewal, never reads it)
+        codes |= {"413", "415"}  # too large, or not JSON (an action without a body, an MOU's renewal, reads none)
     if method == "DELETE":
         codes.add("409")  # other records still depend on it
     if detail and method in {"PUT", "PATCH", "DELETE"}:
@@ -162,7 +162,7 @@ def response_schema(schema, method, path, code):
 def matches(schema, fragment, body):
     """Whether ``body`` is valid for ``fragment``, whose ``$ref``s point into ``schema``'s components."""
     try:
-        OAS30ReadValidator({**fragment, "components": schema["components"]}).validate(body)
+        OAS31Validator({**fragment, "components": schema["components"]}).validate(body)
     except SchemaMismatch:
         return False
     return True
@@ -233,6 +233,54 @@ def test_the_schema_is_the_same_whatever_the_language(staff_user):
     }
     assert schemas["vi"] == schemas["en"] == schemas["none"]
     assert b"N\xe1\xbb\x81n t\xe1\xba\xa3ng" not in schemas["vi"]  # "Nền tảng": nothing Vietnamese leaks in
+
+
+def test_the_schema_is_the_same_for_a_partner_user(staff_user, schema):
+    """Fields a partner never receives are documented for everyone, as not required."""
+    from accounts.roles import PARTNER_USERS
+    from tests.factories import PartnerCompanyFactory
+    from tests.helpers import role_user
+
+    client = APIClient()
+    client.force_authenticate(role_user(PARTNER_USERS, PartnerCompanyFactory()))
+    assert client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json() == schema
+
+
+def test_responses_require_every_field_but_those_partners_do_not_get(schema):
+    components = schema["components"]["schemas"]
+    optional = {
+        name: set(component["properties"]) - set(component.get("required", ()))
+        for name, component in components.items()
+        if "properties" in component and not name.endswith("Request")
+    }
+    assert optional["Channel"] == {"notes"}
+    assert optional["Mou"] == {"notes", "responsible"}
+    assert optional["Person"] == {"email", "phone", "notes"}  # a partner sees them on its own people only
+    assert optional["BriefChannel"] == optional["PaginatedChannelList"] == set()
+    assert "partner users" in components["Mou"]["properties"]["responsible"]["description"]
+    # Requests still require only what the server requires.
+    assert "notes" not in components["ChannelRequest"].get("required", ())
+
+
+def test_pages_document_null_at_either_end(schema):
+    page = schema["components"]["schemas"]["PaginatedChannelList"]
+    assert page["properties"]["next"]["type"] == page["properties"]["previous"]["type"] == ["string", "null"]
+
+
+def test_writes_take_json_only(schema):
+    for method, path, operation in operations(schema):
+        if "requestBody" in operation:
+            assert set(operation["requestBody"]["content"]) == {"application/json"}, f"{method} {path}"
+
+
+def test_versions_are_documented_if_match_on_changes_etag_on_answers(schema):
+    for method, path, operation in operations(schema):
+        if "{id}" not in path or path.endswith(("/history/", "/renew/", "/roster/")):
+            continue
+        headers = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "header"}
+        assert headers == ({"If-Match"} if method in {"PUT", "PATCH", "DELETE"} else set()), f"{method} {path}"
+        if method != "DELETE":
+            assert "ETag" in operation["responses"]["200"]["headers"], f"{method} {path}"
 
 
 def test_whole_number_filters_are_documented_as_integers(schema):

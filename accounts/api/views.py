@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.models import ApiToken
 
 
-class TokenRequestSerializer(serializers.Serializer):
+class CredentialsSerializer(serializers.Serializer):
     """A user's credentials; ``validate`` authenticates them."""
 
     # No longer than a username can be: a longer one would reach django-axes, which cannot store it.
@@ -55,9 +55,9 @@ class ObtainTokenView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    serializer_class = TokenRequestSerializer
+    serializer_class = CredentialsSerializer
 
-    @extend_schema(request=TokenRequestSerializer, responses=TokenResponseSerializer, auth=[])
+    @extend_schema(request=CredentialsSerializer, responses=TokenResponseSerializer, auth=[])
     def post(self, request):
         serializer = self.serializer_class(data=request.data, context={"request": request})
         if not serializer.is_valid():

@@ -6,8 +6,12 @@ generic views, which the package ``__init__`` and ``schema`` must not (see ``__i
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
 
+from kolregistry.access import hideable_fields
+
+from .concurrency import ETAG_ACTIONS
 from .fields import BriefSerializer, brief_serializer_for
 from .schema import BRIEF_PARAMETER
 
@@ -41,12 +45,30 @@ ERROR_DESCRIPTIONS = {
     "409": "The change conflicts with existing data, or other records still depend on the object.",
     "412": "`If-Match` names a version older than the current one; nothing was changed.",
     "413": "The request body is too large.",
+    "415": "The body is not JSON: every write sends `Content-Type: application/json`.",
     "429": "Too many requests, or too many failed logins: retry after `Retry-After` seconds.",
 }
 # drf-spectacular's alternative for a blank string where the field has a format (URLField).
 BLANK_STRING = {"type": "string", "maxLength": 0}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSV_MEDIA_TYPE = "text/csv"
+IF_MATCH_ACTIONS = frozenset({"update", "partial_update", "destroy"})
+IF_MATCH_PARAMETER = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description=(
+        "The `ETag` of the version the change is based on: if the record has changed since, nothing is "
+        "changed and the answer is 412. Without it the change is made whatever the version."
+    ),
+)
+ETAG_HEADER = {
+    "schema": {"type": "string"},
+    "description": "The record's current version, to send back as `If-Match` with a change.",
+}
+# drf-spectacular's "any value or null" (a nullable JSON value) under OpenAPI 3.1.
+ANY_OR_NULL = {"oneOf": [{}, {"type": "null"}]}
+OMITTED_FOR_PARTNERS = "Left out of responses to partner users (an internal field)."
 CSV_SCHEMA = {"type": "string", "description": "`?format=csv`: the whole list as CSV, one header row first."}
 
 
@@ -63,6 +85,8 @@ class RegistryAutoSchema(AutoSchema):
         parameters = super().get_override_parameters()
         if self.brief_model() is not None and self.view.action == "retrieve":
             parameters = [*parameters, BRIEF_PARAMETER]
+        if self.is_registry_view() and self.view.action in IF_MATCH_ACTIONS:
+            parameters = [*parameters, IF_MATCH_PARAMETER]
         return parameters
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -72,6 +96,8 @@ class RegistryAutoSchema(AutoSchema):
         responses = operation["responses"]
         for code in self.error_status_codes(operation):
             responses.setdefault(code, self.error_response(code))
+        if self.is_registry_view() and self.view.action in ETAG_ACTIONS and "200" in responses:
+            responses["200"]["headers"] = {"ETag": ETAG_HEADER}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
 
@@ -113,12 +139,24 @@ class RegistryAutoSchema(AutoSchema):
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        if schema and schema.get("nullable") and len(schema.get("allOf", ())) == 1:
-            # drf-spectacular writes a nullable object as {"allOf": [ref], "nullable": true}, but under
-            # OpenAPI 3.0.3 nullable does not reach into allOf, so null fails the referenced object.
-            [ref] = schema.pop("allOf")
-            del schema["nullable"]
-            schema["anyOf"] = [ref, {"nullable": True, "enum": [None]}]
+        if schema == ANY_OR_NULL:
+            # "Any value, or null" as drf-spectacular writes it: null matches both branches, which
+            # oneOf forbids. Any value already includes null.
+            return {}
+        return schema
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and schema.get("properties"):
+            # A response carries every field of its serializer (DRF sends null, never leaves one
+            # out), except the internal ones, which partner users do not get.
+            model = getattr(getattr(serializer, "Meta", None), "model", None)
+            omitted = hideable_fields(model) if model is not None else frozenset()
+            schema["required"] = sorted(set(schema["properties"]) - omitted)
+            for name in omitted & set(schema["properties"]):
+                schema["properties"][name]["description"] = " ".join(
+                    filter(None, [schema["properties"][name].get("description"), OMITTED_FOR_PARTNERS])
+                )
         return schema
 
     def _insert_field_validators(self, field, schema):
@@ -147,7 +185,7 @@ class RegistryAutoSchema(AutoSchema):
         if "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", ())):
             codes.add("400")
         if "requestBody" in operation:
-            codes.add("413")
+            codes |= {"413", "415"}
         detail = "{" in self.path
         if detail or any(p["name"] == "cursor" for p in operation.get("parameters", ())):
             codes.add("404")

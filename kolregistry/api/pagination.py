@@ -37,6 +37,19 @@ class RegistryPagination(CursorPagination):
             return self.max_page_size
         return min(int(value), self.max_page_size)
 
+    def get_paginated_response_schema(self, schema):
+        # Every page has all three keys; next and previous are null at either end.
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "next": {**link, "description": "The next page, or null on the last one."},
+                "previous": {**link, "description": "The previous page, or null on the first one."},
+                "results": schema,
+            },
+        }
+
     def get_ordering(self, request, queryset, view):
         return view.get_ordering() if hasattr(view, "get_ordering") else self.ordering
 

@@ -4,7 +4,7 @@ The AutoSchema is in ``autoschema`` (it imports DRF's generic views, which this 
 """
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object
+from drf_spectacular.plumbing import build_basic_type, build_bearer_security_scheme_object, build_mock_request
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -44,3 +44,18 @@ FORMAT_PARAMETER = OpenApiParameter(
         "field (a related object as `field.id` and `field.display`)."
     ),
 )
+
+
+def build_schema_request(method, path, view, original_request, **kwargs):
+    """drf-spectacular's stand-in request for one operation, marked as the schema's (GET_MOCK_REQUEST).
+
+    Serializers then document every field whoever asks, so that every consumer gets the same schema.
+    """
+    request = build_mock_request(method, path, view, original_request, **kwargs)
+    request.documents_the_api = True
+    return request
+
+
+def documents_the_api(request):
+    """Whether ``request`` stands in for an operation while the schema is being generated."""
+    return getattr(request, "documents_the_api", False)

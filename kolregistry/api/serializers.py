@@ -18,6 +18,7 @@ from kolregistry.dates import PartialDateField
 
 from .errors import django_errors_to_drf
 from .fields import InferencesField, PartialDateSerializerField, api_url
+from .schema import documents_the_api
 
 # Labels of the fields no model field names: the browsable API's forms and OPTIONS show them.
 FIELD_LABELS = {
@@ -72,7 +73,7 @@ class RegistrySerializer(serializers.ModelSerializer):
             if not isinstance(field.label, Promise):
                 field.label = translated_label(self.Meta.model, name, field)
         request = self.context.get("request")
-        if request is not None and hides_internal_fields(request):
+        if request is not None and hides_internal_fields(request) and not documents_the_api(request):
             for name in INTERNAL_FIELD_NAMES:
                 fields.pop(name, None)
         return fields
