@@ -314,10 +314,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["kolregistry.api.filters.RegistryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "kolregistry.api.pagination.RegistryPagination",
     "EXCEPTION_HANDLER": "kolregistry.api.errors.exception_handler",
-    # Refuse JSON nested too deep and NUL characters in bodies with a 400 (kolregistry/api/parsers.py).
-    "DEFAULT_PARSER_CLASSES": [
-        "kolregistry.api.parsers.RegistryJSONParser",
-    ],
+    # JSON is the only write format (an MOU's document alone is uploaded as multipart, at its own endpoint);
+    # JSON nested too deep and NUL characters are a 400 (kolregistry/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["kolregistry.api.parsers.RegistryJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "kolregistry.api.renderers.RegistryBrowsableAPIRenderer",

@@ -141,3 +141,13 @@ def test_a_bad_value_typed_in_a_box_is_the_api_s_400(admin_client, query, messag
         response = admin_client.get(f"/api/v1/channels/?{query}", **accept)
         assert response.status_code == 400
         assert message in response.content.decode()
+
+
+def test_an_mous_document_page_offers_a_file_upload_form_only(admin_client):
+    mou = MouFactory()
+    response = admin_client.get(f"/api/v1/mous/{mou.pk}/document/", **HTML)
+
+    page = response.content.decode()
+    assert 'id="put-object-form"' in page
+    assert re.search(r'<input name="document"\s+type="file"', page)
+    assert 'name="_content"' not in page  # no raw-data form: a multipart body cannot be typed in

@@ -82,8 +82,8 @@ def storage_without_paths(settings, tmp_path):
     return tmp_path
 
 
-def mou_with_document():
-    """The fields of a new MOU, with a signed PDF attached."""
+def new_mou():
+    """The fields of a new MOU."""
     return {
         "title": "MOU on KOL communication",
         "agency": AgencyFactory().pk,
@@ -91,12 +91,15 @@ def mou_with_document():
         "starts_on": "2024-01-01",
         "ends_on": "2027-12-31",
         "notice_period_days": "90",
-        "document": SimpleUploadedFile("mou.pdf", PDF, content_type="application/pdf"),
     }
 
 
+def signed_pdf():
+    return SimpleUploadedFile("mou.pdf", PDF, content_type="application/pdf")
+
+
 def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_client, storage_without_paths):
-    form = {**mou_with_document(), "people_links-TOTAL_FORMS": "0", "people_links-INITIAL_FORMS": "0"}
+    form = {**new_mou(), "document": signed_pdf(), "people_links-TOTAL_FORMS": "0", "people_links-INITIAL_FORMS": "0"}
 
     response = admin_client.post(reverse("admin:partners_mou_add"), form)
 
@@ -109,11 +112,11 @@ def test_mou_document_uploaded_in_the_admin_goes_through_the_storage_api(admin_c
 
 
 def test_mou_document_uploaded_through_the_api_goes_through_the_storage_api(api, storage_without_paths):
-    payload = mou_with_document()
+    url = api.post("/api/v1/mous/", new_mou(), format="json").json()["url"]
 
-    response = api.post("/api/v1/mous/", payload, format="multipart")
+    response = api.put(f"{url}document/", {"document": signed_pdf()}, format="multipart")
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 200, response.json()
     mou = Mou.objects.get()
     assert response.json()["document"].endswith(mou.document.name)
     assert api.get(f"/api/v1/mous/{mou.pk}/").status_code == 200

@@ -6,7 +6,7 @@
 - ``schema``: the drf-spectacular extensions and shared OpenAPI parameters;
 - ``viewsets``: ``RegistryViewSet``; ``history``: its ``/history/`` action;
 - ``filters``: FilterSet building blocks and the filter backend; ``pagination``: ``RegistryPagination``;
-- ``parsers``: JSON, form and multipart parsers that refuse too-deep JSON and NUL characters;
+- ``parsers``: the JSON parser (and the multipart one of file uploads), refusing too-deep JSON and NUL characters;
 - ``renderers``: the browsable API, with no form that lists a whole table;
 - ``urls``: ``/api/v1/``.
 

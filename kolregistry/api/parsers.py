@@ -1,4 +1,4 @@
-"""The API's request parsers: JSON, form and multipart bodies the registry can hold.
+"""The API's request parsers: JSON bodies, and the multipart body of an MOU's document upload.
 
 Two kinds of body would otherwise end in a 500: JSON nested so deep that decoding it (or walking it)
 exhausts Python's recursion limit, and NUL characters, which PostgreSQL cannot store in text or
@@ -69,17 +69,12 @@ class RegistryJSONParser(parsers.JSONParser):
         return data
 
 
-class RegistryFormParser(parsers.FormParser):
-    """URL-encoded forms (the browsable API) without NUL characters."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        check_form(data)
-        return data
-
-
 class RegistryMultiPartParser(parsers.MultiPartParser):
-    """Multipart bodies (MOU documents) without NUL characters in field names, values or file names."""
+    """Multipart bodies without NUL characters in field names, values or file names.
+
+    Only file uploads take it (``parser_classes`` of ``PUT /api/v1/mous/{id}/document/``); every other
+    write is JSON.
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         result = super().parse(stream, media_type, parser_context)

@@ -91,24 +91,30 @@ class RegistrySerializer(serializers.ModelSerializer):
         """Also refuses fields the serializer does not have, naming them: a typo must not be a silent no-op.
 
         Read-only fields (``id``, ``url``, ``display``, timestamps) are accepted and ignored, so a body
-        read with GET can be PUT back. ``csrfmiddlewaretoken`` comes with the browsable API's forms.
+        read with GET can be PUT back, unless ``refused_read_only()`` refuses them.
+        ``csrfmiddlewaretoken`` comes with the browsable API's forms.
         """
-        unknown = {}
+        refused = {}
         if isinstance(data, Mapping):
-            unknown = {
+            refused = {
                 name: [_("Unknown field.")]
                 for name in data
                 if name not in self.fields and name != "csrfmiddlewaretoken"
             }
+            refused.update(self.refused_read_only(data))
         try:
             values = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):
-                raise serializers.ValidationError({**unknown, **error.detail}) from error
+            if refused and isinstance(error.detail, dict):
+                raise serializers.ValidationError({**refused, **error.detail}) from error
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if refused:
+            raise serializers.ValidationError(refused)
         return values
+
+    def refused_read_only(self, data):
+        """``{field: [message]}`` for read-only fields whose value in ``data`` must not be ignored silently."""
+        return {}
 
     def get_validators(self):
         # Uniqueness and constraints are checked by full_clean() in validate(), with the model's messages.

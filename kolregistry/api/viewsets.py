@@ -32,6 +32,8 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
 
     ordering = ("-id",)
     ordering_choices = {}
+    # The model permission ("change", …) every write needs, when not its method's; an @action may set it.
+    write_permission = None
     filter_backends = [RegistryFilterBackend, UpdatedSinceFilter]
 
     @classmethod

@@ -1,7 +1,11 @@
 """Serializers for agencies, partner companies, KOLs, channels, rosters, metrics, MOUs and their people."""
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from kolregistry.api.fields import BriefRelatedField
 from kolregistry.api.serializers import RegistrySerializer
@@ -192,6 +196,14 @@ class MouSerializer(RegistrySerializer):
     kols = BriefRelatedField(queryset=Kol.objects.all(), many=True, required=False)
     channels = BriefRelatedField(queryset=Channel.objects.all(), many=True, required=False)
     status = serializers.ChoiceField(choices=MouStatus.choices, read_only=True)
+    document = serializers.FileField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The signed PDF's address, or null. It is uploaded (multipart/form-data) and removed at "
+            "/api/v1/mous/{id}/document/, never written here."
+        ),
+    )
     # The id of a ministry staff member (validated by the model); hidden from partners (an internal field).
     responsible = serializers.PrimaryKeyRelatedField(
         queryset=get_user_model().objects.all(), required=False, allow_null=True
@@ -227,6 +239,39 @@ class MouSerializer(RegistrySerializer):
             "inferences",
             *TIMESTAMPS,
         )
+
+    def refused_read_only(self, data):
+        """A ``document`` other than the one the MOU has is a 400 saying where files go.
+
+        JSON cannot carry a file. The value a GET returns (the document's address, whatever its query
+        string: S3 links are signed anew on every read) or null when there is none is accepted and ignored.
+        """
+        if "document" not in data:
+            return {}
+        value, current = data["document"], self.instance.document if self.instance is not None else None
+        if not current and value in (None, ""):
+            return {}
+        if current and isinstance(value, str) and urlsplit(value).path == urlsplit(current.url).path:
+            return {}
+        if self.instance is not None:
+            address = reverse("mou-document", kwargs={"pk": self.instance.pk})
+        else:
+            address = reverse("mou-list") + "{id}/document/"
+        message = _(
+            "The document cannot be written here: upload it as multipart/form-data with PUT %(address)s, "
+            "or remove it with DELETE %(address)s."
+        )
+        return {"document": [message % {"address": address}]}
+
+
+class MouDocumentSerializer(RegistrySerializer):
+    """The body of ``PUT /api/v1/mous/{id}/document/``: the signed PDF, checked as the admin checks it."""
+
+    document = serializers.FileField(help_text=_("The signed MOU as a PDF file."))
+
+    class Meta:
+        model = Mou
+        fields = ("document",)
 
 
 class PersonSerializer(RegistrySerializer):

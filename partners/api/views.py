@@ -10,7 +10,9 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from kolregistry.api.concurrency import etag_of
 from kolregistry.api.errors import django_errors_to_drf
+from kolregistry.api.parsers import RegistryMultiPartParser
 from kolregistry.api.viewsets import RegistryViewSet
 from partners import filtersets, services
 from partners.models import (
@@ -145,6 +147,52 @@ class MouViewSet(RegistryViewSet):
             raise serializers.ValidationError(django_errors_to_drf(error)) from error
         draft = self.scoped(self.queryset.filter(pk=draft.pk)).get()
         return Response(self.get_serializer(draft).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["PUT"],
+        summary="Upload the MOU's signed document",
+        description=(
+            "Upload the signed PDF as multipart/form-data, in one file field `document`, replacing any. It is "
+            "checked as the admin checks it (a PDF, within the size limit). Answers with the MOU and its new `ETag`."
+        ),
+        request={"multipart/form-data": partner_serializers.MouDocumentSerializer},
+        responses={200: partner_serializers.MouSerializer},
+        filters=False,
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        summary="Remove the MOU's signed document",
+        description="Answers with the MOU (`document`: null) and its new `ETag`; removing no document changes nothing.",
+        request=None,
+        responses={200: partner_serializers.MouSerializer},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["put", "delete"],
+        parser_classes=[RegistryMultiPartParser],
+        serializer_class=partner_serializers.MouDocumentSerializer,
+        filter_backends=[],
+        write_permission="change",
+    )
+    def document(self, request, pk=None):
+        """``PUT``: upload the signed PDF (multipart/form-data, one file field ``document``), replacing any.
+
+        It is checked as the admin checks it (a PDF, within the size limit). ``DELETE`` removes it from the
+        MOU. Both answer 200 with the MOU and its new ``ETag``, take ``If-Match``, and need the right to
+        change MOUs (partners: 403). A replaced or removed file stays in storage for the MOU's history.
+        """
+        mou = self.get_object()
+        if request.method == "DELETE":
+            if mou.document:  # removing nothing is no change: no new version, no history record
+                mou.document = ""
+                mou.save(update_fields=["document", "updated_at"])
+        else:
+            serializer = self.get_serializer(mou, data=request.data)
+            serializer.is_valid(raise_exception=True)
+            mou = serializer.save()
+        body = partner_serializers.MouSerializer(mou, context=self.get_serializer_context()).data
+        return Response(body, headers={"ETag": etag_of(mou)})
 
 
 class PersonViewSet(RegistryViewSet):

@@ -3,23 +3,28 @@
 The examples are read from README.md's ``sh`` blocks and run in order, as a reader pastes them into one
 shell: ``TOKEN=$(curl …)`` and ``ETAG=$(curl …)`` set the variables later examples use. Each curl command is
 sent through DRF's test client (no network) and must answer 2xx with something in it: a list with at least
-one result, an object with at least one field. An example that finds nothing fails this test.
+one result, an object with at least one field. An example that finds nothing fails this test. A file an
+example uploads (``-F 'document=@mou.pdf'``) is read from the current directory, where the test puts one.
 """
 
 import datetime
 import json
 import re
 import shlex
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 README = Path(settings.BASE_DIR) / "README.md"
 HOST = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "readme-demo-password"
+# What an upload example sends as its file (``-F 'document=@mou.pdf'``).
+README_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 # The README's password placeholder in the token example.
 PASSWORD_PLACEHOLDER = '"…"'
 # Date-relative examples (``expires_within``) are checked on a fixed day: the demo's one MOU with an end date
@@ -43,7 +48,10 @@ def curl_examples(readme=README):
 
 
 def parse_curl(command, variables):
-    """``(method, path, headers, body)`` of one curl command line; anything it cannot read fails the test."""
+    """``(method, path, headers, body)`` of one curl command line; anything it cannot read fails the test.
+
+    The body is a string, or with ``-F name=@file`` the ``{name: file path}`` of a multipart upload.
+    """
     lexer = shlex.shlex(command, posix=True, punctuation_chars="|)")
     lexer.whitespace_split = True
     words = []
@@ -67,6 +75,9 @@ def parse_curl(command, variables):
             headers[name.strip()] = value.strip()
         elif word == "-d":
             body = words.pop(0).replace(PASSWORD_PLACEHOLDER, json.dumps(DEMO_PASSWORD))
+        elif word == "-F":
+            name, file_path = words.pop(0).split("=@", 1)
+            body = {**(body or {}), name: file_path}
         else:
             assert url is None and word.startswith(f"{HOST}/"), f"this test cannot read {word!r} in: {command}"
             url = word
@@ -77,6 +88,10 @@ def parse_curl(command, variables):
 def send(client, method, path, headers, body):
     extra = {f"HTTP_{name.upper().replace('-', '_')}": value for name, value in headers.items()}
     content_type = extra.pop("HTTP_CONTENT_TYPE", None)
+    if isinstance(body, dict):  # curl -F: multipart, as curl sends it
+        with ExitStack() as files:
+            data = {name: files.enter_context(Path(file_path).open("rb")) for name, file_path in body.items()}
+            body, content_type = encode_multipart(BOUNDARY, data), MULTIPART_CONTENT
     return client.generic(method, path, body or "", content_type=content_type, **extra)
 
 
@@ -87,9 +102,15 @@ def has_data(answer):
 
 
 @pytest.fixture
-def readme_demo(request, monkeypatch, django_db_reset_sequences):
-    """The demo as a fresh ``make run`` has it: ids from 1 (the README's ``partners/3/``), a known password."""
+def readme_demo(request, monkeypatch, settings, tmp_path, django_db_reset_sequences):
+    """The demo as a fresh ``make run`` has it: ids from 1 (the README's ``partners/3/``), a known password.
+
+    The current directory holds the PDF the upload example sends; uploads are stored under it too.
+    """
     monkeypatch.setenv("KOLREG_DEMO_PASSWORD", DEMO_PASSWORD)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mou.pdf").write_bytes(README_PDF)
+    settings.MEDIA_ROOT = tmp_path / "media"
     monkeypatch.setattr(timezone, "now", lambda: README_CHECKED_ON)
     request.getfixturevalue("demo_data")
 
