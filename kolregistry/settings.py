@@ -317,8 +317,6 @@ REST_FRAMEWORK = {
     # Refuse JSON nested too deep and NUL characters in bodies with a 400 (kolregistry/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "kolregistry.api.parsers.RegistryJSONParser",
-        "kolregistry.api.parsers.RegistryFormParser",
-        "kolregistry.api.parsers.RegistryMultiPartParser",
     ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -336,6 +334,7 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "KOL partnership registry API",
     "DESCRIPTION": "Agencies, partner companies, KOL rosters, MOUs and campaigns.",
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Foreign keys are brief objects in responses and plain ids in requests.
     "COMPONENT_SPLIT_REQUEST": True,
