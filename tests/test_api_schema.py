@@ -270,7 +270,9 @@ def test_pages_document_null_at_either_end(schema):
 def test_writes_take_json_only(schema):
     for method, path, operation in operations(schema):
         if "requestBody" in operation:
-            assert set(operation["requestBody"]["content"]) == {"application/json"}, f"{method} {path}"
+            # An MOU's signed PDF is the one upload; it has its own operation.
+            expected = "multipart/form-data" if path == "/api/v1/mous/{id}/document/" else "application/json"
+            assert set(operation["requestBody"]["content"]) == {expected}, f"{method} {path}"
 
 
 def test_versions_are_documented_if_match_on_changes_etag_on_answers(schema):
@@ -281,6 +283,7 @@ def test_versions_are_documented_if_match_on_changes_etag_on_answers(schema):
         assert headers == ({"If-Match"} if method in {"PUT", "PATCH", "DELETE"} else set()), f"{method} {path}"
         if method != "DELETE":
             assert "ETag" in operation["responses"]["200"]["headers"], f"{method} {path}"
+    assert "If-Match" in str(schema["paths"]["/api/v1/mous/{id}/document/"]["put"]["parameters"])
 
 
 def test_whole_number_filters_are_documented_as_integers(schema):

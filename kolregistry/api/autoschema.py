@@ -11,7 +11,6 @@ from rest_framework.permissions import AllowAny
 
 from kolregistry.access import hideable_fields
 
-from .concurrency import ETAG_ACTIONS
 from .fields import BriefSerializer, brief_serializer_for
 from .schema import BRIEF_PARAMETER
 
@@ -52,7 +51,7 @@ ERROR_DESCRIPTIONS = {
 BLANK_STRING = {"type": "string", "maxLength": 0}
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSV_MEDIA_TYPE = "text/csv"
-IF_MATCH_ACTIONS = frozenset({"update", "partial_update", "destroy"})
+VERSIONED_WRITES = frozenset({"PUT", "PATCH", "DELETE"})
 IF_MATCH_PARAMETER = OpenApiParameter(
     "If-Match",
     str,
@@ -85,7 +84,7 @@ class RegistryAutoSchema(AutoSchema):
         parameters = super().get_override_parameters()
         if self.brief_model() is not None and self.view.action == "retrieve":
             parameters = [*parameters, BRIEF_PARAMETER]
-        if self.is_registry_view() and self.view.action in IF_MATCH_ACTIONS:
+        if self.changes_a_version():
             parameters = [*parameters, IF_MATCH_PARAMETER]
         return parameters
 
@@ -96,7 +95,8 @@ class RegistryAutoSchema(AutoSchema):
         responses = operation["responses"]
         for code in self.error_status_codes(operation):
             responses.setdefault(code, self.error_response(code))
-        if self.is_registry_view() and self.view.action in ETAG_ACTIONS and "200" in responses:
+        versioned = self.changes_a_version() or (self.is_registry_view() and self.view.action == "retrieve")
+        if versioned and "200" in responses:
             responses["200"]["headers"] = {"ETag": ETAG_HEADER}
         operation["responses"] = dict(sorted(responses.items()))
         return operation
@@ -107,6 +107,10 @@ class RegistryAutoSchema(AutoSchema):
         from .viewsets import RegistryViewSet
 
         return isinstance(self.view, RegistryViewSet)
+
+    def changes_a_version(self):
+        """Whether this operation changes one record, and so takes ``If-Match`` (``concurrency``)."""
+        return self.is_registry_view() and "{" in self.path and self.method in VERSIONED_WRITES
 
     def brief_model(self):
         """The model whose brief form ``?brief=1`` returns here, or None."""
