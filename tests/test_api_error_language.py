@@ -117,6 +117,16 @@ def one_request_a_minute(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1/minute"}}
 
 
+@pytest.fixture
+def lockout_after_one_failure(settings):
+    settings.AXES_FAILURE_LIMIT = 1
+
+
+def sign_in(headers, password="wrong"):
+    credentials = {"username": "admin", "password": password}  # conftest's staff user
+    return APIClient().post("/api/v1/auth/token/", credentials, format="json", **headers)
+
+
 STALE = '"0123456789abcdef0123456789abcdef"'
 CASES = {
     "400-fields": Case(
@@ -162,6 +172,11 @@ CASES = {
         404,
         lambda w, h: w.api.get("/api/v1/channels/", {"cursor": "garbage"}, **h),
         lambda w, r: detail("Invalid cursor"),
+    ),
+    "400-token-credentials": Case(
+        400,
+        lambda w, h: sign_in(h),
+        lambda w, r: {"non_field_errors": [gettext("Unable to log in with the provided credentials.")]},
     ),
     "401-no-credentials": Case(
         401,
@@ -235,6 +250,12 @@ CASES = {
         lambda w, h: last_of_two(lambda: w.api.get("/api/v1/kols/", **h)),
         lambda w, r: throttled(r),
         fixture="one_request_a_minute",
+    ),
+    "429-lockout": Case(
+        429,
+        lambda w, h: last_of_two(lambda: sign_in(h)),
+        lambda w, r: detail("Account locked: too many login attempts. Please try again later."),
+        fixture="lockout_after_one_failure",
     ),
 }
 
