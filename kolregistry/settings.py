@@ -99,7 +99,8 @@ MIDDLEWARE = [
     # A lost database connection is a 503 with Retry-After, not a 500.
     "kolregistry.health.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's, with English for API clients that ask for no language (kolregistry/language.py).
+    "kolregistry.language.RegistryLocaleMiddleware",
     # Refuses NUL characters in the query string (PostgreSQL cannot hold them) with a 400.
     "kolregistry.input_checks.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Vietnamese is the default: the registry's everyday users are ministry staff.
-# English stays one Accept-Language header (or the admin's switcher) away.
+# English stays one Accept-Language header (or the admin's switcher) away, and is what API clients get when
+# they ask for no language (kolregistry/language.py).
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

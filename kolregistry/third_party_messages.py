@@ -1,5 +1,5 @@
 # ruff: noqa: RUF001 -- Django spells some msgids with typographic apostrophes, which must match exactly.
-"""Strings of Django, django-simple-history and django-axes that the registry translates in its own catalogue.
+"""Strings of Django, DRF, django-simple-history and django-axes that the registry translates in its own catalogue.
 
 Never imported: ``makemessages`` reads this file so that it keeps these entries in locale/vi/LC_MESSAGES/django.po
 instead of marking them obsolete, since it scans only the registry's code. Our catalogue comes first
@@ -229,3 +229,68 @@ DJANGO_ADMIN_REWORDED = (
     gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
     gettext_noop("The %(name)s “%(obj)s” was deleted successfully."),
 )
+
+# Django REST framework: the API's error messages. Its Vietnamese catalogue lacks these, so an API error in
+# Vietnamese would otherwise mix in English (tests/test_api_error_language.py). The browsable API's words are left out.
+DJANGO_REST_FRAMEWORK = (
+    # 401, 406, 415, 429 and malformed requests.
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Could not satisfy the request Accept header."),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("Request was throttled."),
+    gettext_noop("Expected available in {wait} second."),
+    gettext_noop("Expected available in {wait} seconds."),
+    gettext_noop("Malformed request."),
+    gettext_noop("Invalid input."),
+    # A tampered ?cursor=.
+    gettext_noop("Invalid cursor"),
+    # A body that is not an object, uniqueness.
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+    gettext_noop("This field must be unique."),
+    gettext_noop("The fields {field_names} must make a unique set."),
+    # Field values.
+    gettext_noop("This field may not be null."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("Surrogate characters are not allowed: U+{code_point:X}."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop('Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'),
+    gettext_noop('Enter a valid "slug" consisting of Unicode letters, numbers, underscores, or hyphens.'),
+    gettext_noop("This value does not match the required pattern."),
+    gettext_noop("Must be a valid UUID."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("String value too large."),
+    gettext_noop("A valid number is required."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop("Ensure that there are no more than {max_whole_digits} digits before the decimal point."),
+    gettext_noop("Datetime has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Expected a datetime but got a date."),
+    gettext_noop('Invalid datetime for the timezone "{timezone}".'),
+    gettext_noop("Datetime value out of range."),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop("Time has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Duration has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("This selection may not be empty."),
+    gettext_noop("The submitted data was not a file. Check the encoding type on the form."),
+    gettext_noop("No filename could be determined."),
+    gettext_noop("Ensure this filename has at most {max_length} characters (it has {length})."),
+    gettext_noop("Ensure this field has at least {min_length} elements."),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop('Expected a dictionary of items but got type "{input_type}".'),
+    gettext_noop("This dictionary may not be empty."),
+    gettext_noop("Invalid value."),
+    # Related objects by id.
+    gettext_noop('Invalid pk "{pk_value}" - object does not exist.'),
+    gettext_noop("Incorrect type. Expected pk value, received {data_type}."),
+    gettext_noop("Object with {slug_name}={value} does not exist."),
+)
+
+# Django's form errors that the API's filters show, whose Vietnamese in Django's catalogue reads wrong.
+DJANGO_FORMS_REWORDED = (gettext_noop("Enter a whole number."),)

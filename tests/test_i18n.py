@@ -192,12 +192,17 @@ def test_the_compiled_catalogue_is_up_to_date(domain):
 
 
 def library_texts():
-    """The msgids of Django's catalogues and the source of django-simple-history, django-axes and
+    """The msgids of Django's and DRF's catalogues and the source of django-simple-history, django-axes and
     django-import-export."""
     site_packages = Path(django.__file__).parent.parent
     msgids = set()
     for path in Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"):
         msgids.update(entry.msgid for entry in polib.pofile(str(path)))
+    # Django REST framework ships its catalogues compiled only.
+    msgids.update(
+        entry.msgid
+        for entry in polib.mofile(str(site_packages / "rest_framework" / "locale" / "en" / "LC_MESSAGES" / "django.mo"))
+    )
     libraries = ("simple_history", "axes", "import_export")
     # A library's own catalogues hold its msgids whole, where its source may split them over lines.
     for library in libraries:

@@ -8,7 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig, TooManyF
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import CheckConstraint, ProtectedError, RestrictedError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import defaults
@@ -106,6 +106,9 @@ def exception_handler(exc, context):
         exc = PayloadTooLarge()
     elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
         exc = ParseError(_("The request has too many fields or files."))
+    # get_object_or_404's message names the model class, in English whatever the language: DRF's own instead.
+    elif isinstance(exc, Http404):
+        exc = NotFound()
     return drf_exception_handler(exc, context)
 
 

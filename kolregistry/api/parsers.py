@@ -5,6 +5,8 @@ exhausts Python's recursion limit, and NUL characters, which PostgreSQL cannot s
 ``jsonb``. Both are refused here, for every field at once, as 400s in the API's error shapes.
 """
 
+import json
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
@@ -22,6 +24,16 @@ def too_deep():
         _("The JSON body is nested more than %(depth)s levels deep.") % {"depth": MAX_JSON_DEPTH},
         code="too_deep",
     )
+
+
+def not_json(error):
+    """DRF's message quotes Python's, in English whatever the language: ours gives the place in the request's."""
+    if isinstance(error, json.JSONDecodeError):
+        return ParseError(
+            _("The request body is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": error.lineno, "column": error.colno}
+        )
+    return ParseError(_("The request body is not valid JSON."))
 
 
 def check_json(data):
@@ -65,6 +77,8 @@ class RegistryJSONParser(parsers.JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
             raise too_deep() from error
+        except ParseError as error:
+            raise not_json(error.__context__) from error
         check_json(data)
         return data
 
