@@ -48,7 +48,7 @@ format: install-dev
 
 # Rebuild the Vietnamese translation catalogue after changing strings (needs gettext).
 messages: install
-	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*'
+	$(BIN)/python manage.py makemessages --locale vi --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --locale vi --ignore '.venv/*'
 
 # The registry at national scale (100k channels at scale 1) on a scratch PostgreSQL database, beside DATABASE_URL's:

@@ -232,6 +232,8 @@ def test_the_schema_is_the_same_whatever_the_language(staff_user):
         }.items()
     }
     assert schemas["vi"] == schemas["en"] == schemas["none"]
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert response["Content-Language"] == "en"
     assert b"N\xe1\xbb\x81n t\xe1\xba\xa3ng" not in schemas["vi"]  # "Nền tảng": nothing Vietnamese leaks in
 
 

@@ -28,7 +28,9 @@ class RegistrySchemaView(SpectacularAPIView):
     def get(self, request, *args, **kwargs):
         # Not super().get(): its ?lang= would translate enum and component names again.
         with translation.override("en"):
-            return self._get_schema_response(request)
+            response = self._get_schema_response(request)
+        response["Content-Language"] = "en"
+        return response
 
 
 class RegistryRootView(APIRootView):
