@@ -93,10 +93,12 @@ def test_every_list_detail_and_history_response_matches_its_schema(clients, sche
     assert not failures, "\n".join(failures)
 
 
-def test_error_responses_match_their_schema(clients, schema):
+def test_error_responses_match_their_schema(clients, schema, settings):
     staff, partner = clients["staff"], clients["partner"]
     mou = staff.get("/api/v1/mous/").json()["results"][0]
+    agency = staff.get("/api/v1/agencies/?q=center for press").json()["results"][0]
     cases = [
+        ("/api/v1/agencies/{id}/", "delete", staff.delete(agency["url"]), 409),
         ("/api/v1/mous/", "post", staff.post("/api/v1/mous/", {"title": ""}, format="json"), 400),
         ("/api/v1/mous/", "post", staff.post("/api/v1/mous/", "x=1", content_type="text/plain"), 415),
         ("/api/v1/agencies/", "post", partner.post("/api/v1/agencies/", {"name": "X"}, format="json"), 403),
@@ -109,6 +111,9 @@ def test_error_responses_match_their_schema(clients, schema):
             412,
         ),
     ]
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "1/minute"}}
+    staff.get("/api/v1/mous/")
+    cases.append(("/api/v1/mous/", "get", staff.get("/api/v1/mous/"), 429))
     for path, method, response, code in cases:
         assert response.status_code == code, (path, method, response.content)
         assert mismatch(schema, path, method, code, response.json()) is None, (path, method, code)
