@@ -176,11 +176,11 @@ class MouViewSet(RegistryViewSet):
         write_permission="change",
     )
     def document(self, request, pk=None):
-        """``PUT``: upload the signed PDF (multipart/form-data, one file field ``document``), replacing any.
+        """PUT uploads the signed PDF (multipart/form-data, one file field "document"), replacing any.
 
-        It is checked as the admin checks it (a PDF, within the size limit). ``DELETE`` removes it from the
-        MOU. Both answer 200 with the MOU and its new ``ETag``, take ``If-Match``, and need the right to
-        change MOUs (partners: 403). A replaced or removed file stays in storage for the MOU's history.
+        It is checked as the admin checks it (a PDF, within the size limit). DELETE removes it from the
+        MOU. Both answer 200 with the MOU and its new ETag, take If-Match, and need the right to change
+        MOUs (partners: 403). A replaced or removed file stays in storage for the MOU's history.
         """
         mou = self.get_object()
         if request.method == "DELETE":
