@@ -8,6 +8,7 @@ days of a date known only to the month or year. Each row builds the least data a
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from campaigns.choices import AssignmentRole, AssignmentStatus
@@ -15,6 +16,7 @@ from kolregistry.dates import PartialDate
 from tests.factories import (
     AssignmentFactory,
     CampaignFactory,
+    CampaignReportFactory,
     ChannelFactory,
     MouFactory,
     RosterMembershipFactory,
@@ -111,6 +113,65 @@ def test_admin_campaigns_active_today(admin_client, monkeypatch, period, running
     row = campaign(period)
     response = admin_client.get(reverse("admin:campaigns_campaign_changelist"), {"active_today": "yes"})
     assert (row in listed(response)) is running
+
+
+# A period ends no earlier than it starts: the end's last possible day is not before the start's first
+# (a one-day period is one); the API refuses it (400 on the end), and so does the database's check constraint
+
+PERIOD_ORDER = [
+    pytest.param(("2025-09-15", "2025-09-14"), False, id="day/end-day-before-start"),
+    pytest.param(("2025-09-15", "2025-09-15"), True, id="day/one-day-period"),
+    pytest.param(("2025-09-15", "2025-09-16"), True, id="day/end-day-after-start"),
+    pytest.param(("2025-09", "2025-08-31"), False, id="start-month/end-day-before-first-day"),
+    pytest.param(("2025-09", "2025-09-01"), True, id="start-month/end-on-first-day"),
+    pytest.param(("2025-09-15", "2025-08"), False, id="end-month/month-before-start"),
+    pytest.param(("2025-09-15", "2025-09"), True, id="end-month/month-holding-start"),
+]
+
+
+def undated_campaign():
+    return CampaignFactory(starts_on=None, ends_on=None)
+
+
+# resource: (constraint, start and end fields, the rest of a valid body, a row written past validation)
+ORDERED = {
+    "campaigns": (
+        "campaign_period_ordered",
+        ("starts_on", "ends_on"),
+        lambda: {"name": "Campaign", "slug": "campaign"},
+        lambda dates: CampaignFactory(**dates),
+    ),
+    "assignments": (
+        "assignment_period_ordered",
+        ("starts_on", "ends_on"),
+        lambda: {
+            "campaign": undated_campaign().pk,
+            "channel": ChannelFactory().pk,
+            "role": AssignmentRole.CREATOR,
+            "status": AssignmentStatus.PLANNED,
+        },
+        lambda dates: AssignmentFactory(campaign=undated_campaign(), **dates),
+    ),
+    "campaign-reports": (
+        "campaign_report_period_ordered",
+        ("period_starts_on", "period_ends_on"),
+        lambda: {"campaign": undated_campaign().pk, "views": 1000, "source_note": "partner report"},
+        lambda dates: CampaignReportFactory(**dates),
+    ),
+}
+
+
+@pytest.mark.parametrize("resource", ORDERED)
+@pytest.mark.parametrize(("period", "accepted"), PERIOD_ORDER)
+def test_period_ends_no_earlier_than_it_starts(api, resource, period, accepted):
+    constraint, (start, end), body, create = ORDERED[resource]
+    response = api.post(f"/api/v1/{resource}/", {**body(), start: period[0], end: period[1]})
+
+    assert response.status_code == (201 if accepted else 400), response.content
+    if not accepted:
+        assert list(response.json()) == [end]
+        with transaction.atomic(), pytest.raises(IntegrityError, match=constraint):
+            create({start: as_date(period[0]), end: as_date(period[1])})
 
 
 # A campaign's period lies inside its MOU's, and an assignment's inside its campaign's: refused (a 400 on

@@ -21,6 +21,7 @@ from kolregistry.dates import PartialDate
 from partners.choices import MouAlertThreshold, MouStatus
 from partners.models import RosterMembership
 from tests.factories import (
+    AgencyFactory,
     ChannelFactory,
     ChannelMetricFactory,
     MouFactory,
@@ -309,18 +310,32 @@ def test_admin_mous_expiring_within_30_days(admin_client, today, facts, within, 
     assert (row in listed(response)) is shown
 
 
-DASHBOARD_SIX_MONTHS = [
-    pytest.param(179, True, id="end-day-180-1"),
-    pytest.param(180, True, id="end-day-180"),
-    pytest.param(181, False, id="end-day-180+1"),
+# The dashboard: MOUs in force ending within 30, 90 and 180 days (counts), the list of those within 180 days,
+# and the first one after that horizon
+
+DASHBOARD_HORIZONS = [
+    pytest.param(29, id="end-day-30-1"),
+    pytest.param(30, id="end-day-30"),
+    pytest.param(31, id="end-day-30+1"),
+    pytest.param(89, id="end-day-90-1"),
+    pytest.param(90, id="end-day-90"),
+    pytest.param(91, id="end-day-90+1"),
+    pytest.param(179, id="end-day-180-1"),
+    pytest.param(180, id="end-day-180"),
+    pytest.param(181, id="end-day-180+1"),
 ]
 
 
-@pytest.mark.parametrize(("days_left", "shown"), DASHBOARD_SIX_MONTHS)
-def test_dashboard_mous_ending_within_six_months(admin_client, today, days_left, shown):
+@pytest.mark.parametrize("days_left", DASHBOARD_HORIZONS)
+def test_dashboard_mous_ending_within_its_horizons(admin_client, today, days_left):
     row = mou({**IN_FORCE, "ends_on": days(days_left)})
-    expiring = admin_client.get("/admin/").context["expiring"]
-    assert [(line.mou, line.days_left) for line in expiring] == ([(row, days_left)] if shown else [])
+    context = admin_client.get("/admin/").context
+    within_six_months = days_left <= 180
+
+    assert context["expiry_counts"] == [(horizon, int(days_left <= horizon)) for horizon in (30, 90, 180)]
+    listed_soon = [(line.mou, line.days_left) for line in context["expiring"]]
+    assert listed_soon == ([(row, days_left)] if within_six_months else [])
+    assert (context["next_expiring"] is not None and context["next_expiring"].mou == row) is not within_six_months
 
 
 # mou_alerts --today: notice period (notice_period_days before the end, while more than 30 days are left),
@@ -356,6 +371,74 @@ def test_mou_alerts_on_the_day(settings, notice_period_days, day, alert):
     call_command("mou_alerts", "--dry-run", "--today", day, stdout=out)
     sent = re.findall(rf"^would send\s+(\S+)\s+MOU {row.pk} ", out.getvalue(), re.MULTILINE)
     assert sent == ([alert.value] if alert else [])
+
+
+# A period ends no earlier than it starts: the end's last possible day is not before the start's first
+# (a one-day period is one); the API refuses it (400), and so does the database's check constraint
+
+PERIOD_ORDER = [
+    pytest.param(("2024-05-15", "2024-05-14"), False, id="day/end-day-before-start"),
+    pytest.param(("2024-05-15", "2024-05-15"), True, id="day/one-day-period"),
+    pytest.param(("2024-05-15", "2024-05-16"), True, id="day/end-day-after-start"),
+    pytest.param(("2024-05", "2024-04-30"), False, id="start-month/end-day-before-first-day"),
+    pytest.param(("2024-05", "2024-05-01"), True, id="start-month/end-on-first-day"),
+    pytest.param(("2024-05-15", "2024-04"), False, id="end-month/month-before-start"),
+    pytest.param(("2024-05-15", "2024-05"), True, id="end-month/month-holding-start"),
+    pytest.param(("2024", "2023-12-31"), False, id="start-year/end-day-before-first-day"),
+    pytest.param(("2024", "2024-01-01"), True, id="start-year/end-on-first-day"),
+    pytest.param(("2024-05-15", "2023"), False, id="end-year/year-before-start"),
+    pytest.param(("2024-05", "2024"), True, id="end-year/year-holding-start"),
+]
+ORDERED = {
+    "memberships": (
+        "membership_period_ordered",
+        lambda: {"channel": ChannelFactory().pk, "partner": PartnerCompanyFactory().pk},
+        lambda period: membership(period),
+    ),
+    "mous": (
+        "mou_period_ordered",
+        lambda: {"title": "MOU", "agency": AgencyFactory().pk, "partner": PartnerCompanyFactory().pk, "signed": True},
+        lambda period: mou({"starts_on": period[0], "ends_on": period[1]}),
+    ),
+}
+
+
+@pytest.mark.parametrize("resource", ORDERED)
+@pytest.mark.parametrize(("period", "accepted"), PERIOD_ORDER)
+def test_period_ends_no_earlier_than_it_starts(api, resource, period, accepted):
+    constraint, body, create = ORDERED[resource]
+    response = api.post(f"/api/v1/{resource}/", {**body(), "starts_on": period[0], "ends_on": period[1]})
+
+    assert response.status_code == (201 if accepted else 400), response.content
+    if not accepted:
+        assert list(response.json()) == ["ends_on"]
+        with transaction.atomic(), pytest.raises(IntegrityError, match=constraint):
+            create(period)
+
+
+# An MOU is not terminated before its period starts: on its first possible day at the earliest
+
+TERMINATION = [
+    pytest.param("2025-03-15", "2025-03-14", False, id="start-day/day-before"),
+    pytest.param("2025-03-15", "2025-03-15", True, id="start-day/day-itself"),
+    pytest.param("2025-03-15", "2025-03-16", True, id="start-day/day-after"),
+    pytest.param("2025-03", "2025-02-28", False, id="start-month/day-before"),
+    pytest.param("2025-03", "2025-03-01", True, id="start-month/first-day"),
+    pytest.param("2025", "2024-12-31", False, id="start-year/day-before"),
+    pytest.param("2025", "2025-01-01", True, id="start-year/first-day"),
+]
+
+
+@pytest.mark.parametrize(("starts_on", "terminated_on", "accepted"), TERMINATION)
+def test_mou_terminated_no_earlier_than_its_start(api, starts_on, terminated_on, accepted):
+    body = {"title": "MOU", "agency": AgencyFactory().pk, "partner": PartnerCompanyFactory().pk, "signed": True}
+    response = api.post("/api/v1/mous/", {**body, "starts_on": starts_on, "terminated_on": terminated_on})
+
+    assert response.status_code == (201 if accepted else 400), response.content
+    if not accepted:
+        assert list(response.json()) == ["terminated_on"]
+        with transaction.atomic(), pytest.raises(IntegrityError, match="mou_terminated_after_start"):
+            mou({"starts_on": starts_on, "ends_on": None, "terminated_on": terminated_on})
 
 
 # One channel, one manager at a time: two memberships may not share a possible day (touching on one day
