@@ -116,6 +116,13 @@ def test_memberships_active_on(api, period, day, active):
 
 
 @pytest.mark.parametrize(PERIOD_DAY_ACTIVE, MEMBERSHIP_PERIOD)
+def test_membership_is_active_on(period, day, active):
+    # The model's own reading, which the admin's "active today" column shows.
+    row = RosterMembership.objects.get(pk=membership(period).pk)
+    assert row.is_active_on(datetime.date.fromisoformat(day)) is active
+
+
+@pytest.mark.parametrize(PERIOD_DAY_ACTIVE, MEMBERSHIP_PERIOD)
 def test_channels_under_management_on(api, period, day, active):
     row = membership(period)
     assert (row.channel_id in ids(api.get("/api/v1/channels/", {"active_on": day}))) is active
@@ -278,6 +285,7 @@ EXPIRES_WITHIN = [
     pytest.param({**IN_FORCE, "ends_on": days(0)}, 0, True, id="N=0/ends-today"),
     pytest.param({**IN_FORCE, "ends_on": days(1)}, 0, False, id="N=0/ends-tomorrow"),
     pytest.param({**IN_FORCE, "ends_on": days(-1)}, 30, False, id="ended-yesterday"),
+    pytest.param({**IN_FORCE, "ends_on": None}, 36500, False, id="open-ended"),
     pytest.param({"starts_on": days(1), "ends_on": days(10)}, 30, False, id="start/tomorrow"),
     pytest.param({"starts_on": days(0), "ends_on": days(10)}, 30, True, id="start/today"),
     pytest.param({**IN_FORCE, "signed_on": days(1), "ends_on": days(10)}, 30, False, id="signing/tomorrow"),
@@ -336,6 +344,20 @@ def test_dashboard_mous_ending_within_its_horizons(admin_client, today, days_lef
     listed_soon = [(line.mou, line.days_left) for line in context["expiring"]]
     assert listed_soon == ([(row, days_left)] if within_six_months else [])
     assert (context["next_expiring"] is not None and context["next_expiring"].mou == row) is not within_six_months
+
+
+OPEN_ENDED_TERMINATION = [
+    pytest.param(days(-1), False, id="terminated-yesterday"),
+    pytest.param(days(0), False, id="terminated-today"),
+    pytest.param(days(1), True, id="terminated-tomorrow"),
+]
+
+
+@pytest.mark.parametrize(("terminated_on", "shown"), OPEN_ENDED_TERMINATION)
+def test_dashboard_open_ended_mous_until_terminated(admin_client, today, terminated_on, shown):
+    row = mou({**IN_FORCE, "ends_on": None, "terminated_on": terminated_on})
+    open_ended = admin_client.get("/admin/").context["open_ended"]
+    assert [line.mou for line in open_ended] == ([row] if shown else [])
 
 
 # mou_alerts --today: notice period (notice_period_days before the end, while more than 30 days are left),
