@@ -33,6 +33,16 @@ def partner_client(client, partner):
     return client
 
 
+def freeze_today(monkeypatch, day):
+    """Make "today" ``day`` for every rule that reads it (``timezone.localdate()``); dated calls are unchanged."""
+    from django.utils import timezone
+
+    real_localdate = timezone.localdate
+    monkeypatch.setattr(
+        timezone, "localdate", lambda value=None, **kwargs: day if value is None else real_localdate(value, **kwargs)
+    )
+
+
 def results(response):
     """The rows of a successful list response."""
     assert response.status_code == 200, response.content
