@@ -54,10 +54,11 @@ def build_world():
     w["ag_q_mou"] = AgencyFactory()
     w["ag_q_campaign"] = AgencyFactory()
 
-    for key in ("kol_roster", "kol_past", "kol_mou_channel", "kol_mou_named", "kol_q"):
+    for key in ("kol_roster", "kol_past", "kol_past_unmanaged", "kol_mou_channel", "kol_mou_named", "kol_q"):
         w[key] = KolFactory()
     w["ch_roster"] = ChannelFactory(kol=w["kol_roster"], notes=INTERNAL_NOTE)
     w["ch_past"] = ChannelFactory(kol=w["kol_past"])
+    w["ch_past_unmanaged"] = ChannelFactory(kol=w["kol_past_unmanaged"])
     w["ch_mou_named"] = ChannelFactory(kol=w["kol_mou_channel"])
     w["ch_agency_roster"] = ChannelFactory(kol=None, agency=w["ag_channel"])
     w["ch_agency_mou_named"] = ChannelFactory(kol=None, agency=w["ag_channel_mou"])
@@ -67,6 +68,7 @@ def build_world():
 
     w["mem_p"] = RosterMembershipFactory(partner=w["P"], channel=w["ch_roster"])
     w["mem_p_past"] = RosterMembershipFactory(partner=w["P"], channel=w["ch_past"], **PAST)
+    w["mem_p_past_unmanaged"] = RosterMembershipFactory(partner=w["P"], channel=w["ch_past_unmanaged"], **PAST)
     w["mem_q_moved"] = RosterMembershipFactory(partner=w["Q"], channel=w["ch_past"])
     w["mem_p_agency"] = RosterMembershipFactory(partner=w["P"], channel=w["ch_agency_roster"])
     w["mem_q"] = RosterMembershipFactory(partner=w["Q"], channel=w["ch_q"])
@@ -87,7 +89,8 @@ def build_world():
 
     w["per_p_own"] = PersonFactory(partner=w["P"])
     w["per_p_signatory"] = PersonFactory(partner=w["P"])
-    w["per_official_p"] = official(w["ag_mou"])
+    # Signs for the department, but works for the ministry above it: a person P sees, an agency P does not.
+    w["per_official_p"] = official(w["ag_parent"])
     w["per_official_unlinked"] = official(w["ag_mou"])
     w["per_q_on_p_mou"] = PersonFactory(partner=w["Q"])
     w["per_q_own"] = PersonFactory(partner=w["Q"])
@@ -123,7 +126,7 @@ def build_world():
     w["as_mou_named"] = AssignmentFactory(campaign=w["camp_mou_named"], channel=w["ch_mou_named"])
     w["as_q"] = AssignmentFactory(campaign=w["camp_partner"], channel=w["ch_q"])
 
-    w["rep_partner"] = CampaignReportFactory(campaign=w["camp_partner"], hashtag=w["ht_campaign"])
+    w["rep_partner"] = CampaignReportFactory(campaign=w["camp_partner"], hashtag=None)
     w["rep_off_hashtag"] = CampaignReportFactory(campaign=w["camp_partner"], hashtag=w["ht_report_only"])
     w["rep_assignment"] = CampaignReportFactory(campaign=w["camp_assignment"])
     w["rep_q"] = CampaignReportFactory(campaign=w["camp_q"], hashtag=w["ht_q_report"])
@@ -149,11 +152,13 @@ CASES = [
     ("partners", "Q", False, "another partner, though a co-partner of P's campaign"),
     ("memberships", "mem_p", True, "partner: own current membership"),
     ("memberships", "mem_p_past", True, "partner: own membership that ended (no date condition)"),
+    ("memberships", "mem_p_past_unmanaged", True, "partner: own ended membership, channel now on no roster"),
     ("memberships", "mem_p_agency", True, "partner: own membership of an agency-owned channel"),
     ("memberships", "mem_q_moved", False, "Q's membership of a channel P had before"),
     ("memberships", "mem_q", False, "Q's membership"),
     ("channels", "ch_roster", True, "via memberships: on P's roster now"),
     ("channels", "ch_past", True, "via memberships: past roster member, now on Q's"),
+    ("channels", "ch_past_unmanaged", True, "via memberships: past roster member, now on no roster"),
     ("channels", "ch_agency_roster", True, "via memberships: agency-owned, on P's roster"),
     ("channels", "ch_mou_named", True, "via mous: named in P's MOU, on no roster"),
     ("channels", "ch_agency_mou_named", True, "via mous: agency-owned, named in P's MOU, unmanaged"),
@@ -162,6 +167,7 @@ CASES = [
     ("channels", "ch_q_mou_named", False, "named in Q's MOU"),
     ("kols", "kol_roster", True, "via channels: owns a channel on P's roster"),
     ("kols", "kol_past", True, "via channels: owns a past roster member"),
+    ("kols", "kol_past_unmanaged", True, "via channels: owns a past roster member now on no roster"),
     ("kols", "kol_mou_channel", True, "via channels: owns a channel P's MOU names"),
     ("kols", "kol_mou_named", True, "via mous: named in P's MOU; its only channel is Q's"),
     ("kols", "kol_q", False, "named in Q's MOU, owns a channel Q's MOU names"),
@@ -176,7 +182,7 @@ CASES = [
     ("agencies", "ag_campaign", True, "via campaigns: organiser of P's campaign"),
     ("agencies", "ag_channel", True, "via channels: owns a channel on P's roster"),
     ("agencies", "ag_channel_mou", True, "via channels: owns a channel P's MOU names"),
-    ("agencies", "ag_parent", False, "parent of a visible agency"),
+    ("agencies", "ag_parent", False, "parent of a visible agency, employs a person P sees"),
     ("agencies", "ag_unmanaged", False, "owns an agency-owned channel no partner manages"),
     ("agencies", "ag_q_mou", False, "counterparty of Q's MOU"),
     ("agencies", "ag_q_campaign", False, "organiser of Q's campaign"),
@@ -345,7 +351,8 @@ RELATED = [
     ("assignments", "as_past", "campaign", "camp_past"),
     ("campaign-reports", "rep_off_hashtag", "hashtag", "ht_report_only"),
     ("mou-people", "mp_official_p", "person", "per_official_p"),
-    ("people", "per_official_p", "agency", "ag_mou"),
+    ("people", "per_official_p", "agency", None),
+    ("mous", "mou_p", "agency", "ag_mou"),
     ("memberships", "mem_p_past", "channel", "ch_past"),
     ("stated-facts", "fact_kol", "kol", "kol_mou_named"),
 ]
