@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-dev migrate demo lint format messages benchmark clean backup restore backup-drill fuzz
+.PHONY: run test install install-dev migrate demo lint format messages benchmark clean backup restore backup-drill fuzz mutate mutate-sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,3 +84,12 @@ fuzz: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+
+# Mutation testing (scripts/mutate.py, docs/mutation.md): a score per area; AREA=scoping|dates|api runs one,
+# FILE=kolregistry/access.py one file. mutate-sample is CI's bounded run: 40 scoping mutants, fails under 90%.
+MUTATE_ARGS ?= $(if $(AREA),--area $(AREA)) $(if $(FILE),--file $(FILE))
+mutate: install-dev
+	$(BIN)/python scripts/mutate.py $(MUTATE_ARGS)
+
+mutate-sample: install-dev
+	$(BIN)/python scripts/mutate.py --area scoping --sample 40 --min-score 90
