@@ -29,6 +29,7 @@ AREAS = {
             "tests/accounts/test_partner_api.py",
             "tests/accounts/test_authentication.py",
             "tests/accounts/test_roles.py",
+            "tests/accounts/test_scope_by_construction.py",
         ],
     },
     "dates": {
@@ -70,6 +71,8 @@ AREAS = {
             "tests/partners/test_mou_alerts.py",
             "tests/partners/test_renewal.py",
             "tests/campaigns/test_models.py",
+            "tests/partners/test_date_boundaries.py",
+            "tests/campaigns/test_date_boundaries.py",
         ],
     },
     "api": {
@@ -90,6 +93,7 @@ AREAS = {
             "tests/campaigns/test_filtersets.py",
             "tests/test_api_crud.py",
             "tests/test_api_changes.py",
+            "tests/test_api_error_language.py",
             "tests/partners/test_api.py",
             "tests/campaigns/test_api.py",
         ],
