@@ -5,14 +5,12 @@ answers, at the day before, the day itself and the day after each end, and at th
 days of a date known only to the month or year. Each row builds the least data and asks one public interface.
 """
 
-import datetime
-
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from campaigns.choices import AssignmentRole, AssignmentStatus
-from kolregistry.dates import PartialDate
+from tests.date_tables import TODAY, as_date, days, ids
 from tests.factories import (
     AssignmentFactory,
     CampaignFactory,
@@ -22,25 +20,9 @@ from tests.factories import (
     RosterMembershipFactory,
     StatedFactFactory,
 )
-from tests.helpers import freeze_today, listed, results
+from tests.helpers import freeze_today, listed
 
 pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 6, 15)
-
-
-def days(n):
-    """The day ``n`` days after TODAY."""
-    return TODAY + datetime.timedelta(days=n)
-
-
-def as_date(value):
-    """A row's date: ``"2024-05"`` / ``"2024"`` as a partial date, a ``date`` as it is, None for none."""
-    return PartialDate.parse(value) if isinstance(value, str) else value
-
-
-def ids(response):
-    return {row["id"] for row in results(response)}
 
 
 def campaign(period, **extra):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from kolregistry.dates import PartialDate
 from partners.choices import MouAlertThreshold, MouStatus
 from partners.models import RosterMembership
+from tests.date_tables import TODAY, as_date, days, ids
 from tests.factories import (
     AgencyFactory,
     ChannelFactory,
@@ -28,27 +29,12 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
-from tests.helpers import freeze_today, listed, results
+from tests.helpers import freeze_today, listed
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date(2026, 6, 15)
 ACTIVE, SIGNED, EXPIRED, TERMINATED = MouStatus.ACTIVE, MouStatus.SIGNED, MouStatus.EXPIRED, MouStatus.TERMINATED
 NOTICE, EXPIRES_SOON = MouAlertThreshold.NOTICE, MouAlertThreshold.EXPIRES_SOON
-
-
-def days(n):
-    """The day ``n`` days after TODAY."""
-    return TODAY + datetime.timedelta(days=n)
-
-
-def as_date(value):
-    """A row's date: ``"2024-05"`` / ``"2024"`` as a partial date, a ``date`` as it is, None for none."""
-    return PartialDate.parse(value) if isinstance(value, str) else value
-
-
-def ids(response):
-    return {row["id"] for row in results(response)}
 
 
 def membership(period, **extra):
