@@ -66,6 +66,26 @@ def test_partner_user_submits_a_metric_for_own_channel_only(schannel_user, world
 
 
 @pytest.mark.parametrize(
+    "reference", [lambda pk: pk, lambda pk: str(pk), lambda pk: {"id": pk}], ids=["id", "id-as-text", "brief-object"]
+)
+def test_partner_user_names_the_channel_in_any_form_a_client_may(schannel_user, world, reference):
+    """An id, its text, or the brief object a GET gave: the same channel, and the same check of whose it is."""
+    client = session_client(schannel_user)
+    payload = {"measured_on": "2025-03-01", "followers": 4321, "source_note": "SChannel monthly report"}
+
+    refused = client.post(
+        "/api/v1/channel-metrics/", {**payload, "channel": reference(world.channel_v.pk)}, format="json"
+    )
+    accepted = client.post(
+        "/api/v1/channel-metrics/", {**payload, "channel": reference(world.channel_s.pk)}, format="json"
+    )
+
+    assert refused.status_code == 403
+    assert accepted.status_code == 201, accepted.content
+    assert list(ChannelMetric.objects.filter(followers=4321).values_list("channel", flat=True)) == [world.channel_s.pk]
+
+
+@pytest.mark.parametrize(
     ("prefix", "query"),
     [
         ("mous", {"partner": "vitamin"}),
