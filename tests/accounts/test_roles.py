@@ -47,6 +47,13 @@ def test_partner_users_view_and_submit_figures_only():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", [MINISTRY_STAFF, PARTNER_USERS])
+def test_only_administrators_hold_permissions_on_the_history_tables(role):
+    """Staff and partners read history through its object; the history tables' own rights are the administrators'."""
+    assert not {p for p in codenames(role) if "historical" in p}
+
+
+@pytest.mark.django_db
 def test_ensure_roles_is_idempotent_and_repairs_drift():
     staff = Group.objects.get(name=MINISTRY_STAFF)
     before = codenames(MINISTRY_STAFF)
