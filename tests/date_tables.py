@@ -2,10 +2,35 @@
 
 import datetime
 
+import pytest
+
 from kolregistry.dates import PartialDate
 from tests.helpers import results
 
 TODAY = datetime.date(2026, 6, 15)
+
+# A period known to the month or to the year is in force from its start's first day to its end's last.
+MONTH_PERIOD = ("2023-05", "2024-02")  # May 2023 to February 2024, a leap February
+YEAR_PERIOD = ("2022", "2024")
+# (period, day, in force) rows at the first and last days of each end, and the days just outside them.
+PARTIAL_PERIODS = [
+    pytest.param(MONTH_PERIOD, "2023-04-30", False, id="start-month/day-before"),
+    pytest.param(MONTH_PERIOD, "2023-05-01", True, id="start-month/first-day"),
+    pytest.param(MONTH_PERIOD, "2023-05-31", True, id="start-month/last-day"),
+    pytest.param(MONTH_PERIOD, "2023-06-01", True, id="start-month/day-after"),
+    pytest.param(MONTH_PERIOD, "2024-01-31", True, id="end-month/day-before"),
+    pytest.param(MONTH_PERIOD, "2024-02-01", True, id="end-month/first-day"),
+    pytest.param(MONTH_PERIOD, "2024-02-29", True, id="end-month/last-day"),
+    pytest.param(MONTH_PERIOD, "2024-03-01", False, id="end-month/day-after"),
+    pytest.param(YEAR_PERIOD, "2021-12-31", False, id="start-year/day-before"),
+    pytest.param(YEAR_PERIOD, "2022-01-01", True, id="start-year/first-day"),
+    pytest.param(YEAR_PERIOD, "2022-12-31", True, id="start-year/last-day"),
+    pytest.param(YEAR_PERIOD, "2023-01-01", True, id="start-year/day-after"),
+    pytest.param(YEAR_PERIOD, "2023-12-31", True, id="end-year/day-before"),
+    pytest.param(YEAR_PERIOD, "2024-01-01", True, id="end-year/first-day"),
+    pytest.param(YEAR_PERIOD, "2024-12-31", True, id="end-year/last-day"),
+    pytest.param(YEAR_PERIOD, "2025-01-01", False, id="end-year/day-after"),
+]
 
 
 def days(n):
