@@ -208,7 +208,7 @@ def internal_fields(request, model, obj=None):
         return INTERNAL_FIELD_NAMES
     if obj is not None and access.partner_id is not None and scope.owns(obj, access.partner_id):
         return INTERNAL_FIELD_NAMES
-    return INTERNAL_FIELD_NAMES | frozenset(scope.internal_unless_own)
+    return hideable_fields(model)
 
 
 def scope_queryset(request, queryset):
