@@ -7,6 +7,8 @@ from urllib.parse import quote, urlencode
 from django.db import connection
 from django.http import QueryDict
 from django.urls import reverse
+from jsonschema.exceptions import ValidationError as SchemaMismatch
+from openapi_schema_validator import OAS31Validator
 
 
 def role_user(group, partner=None, **extra):
@@ -154,3 +156,23 @@ def kol_saves_fail_after_the_first(monkeypatch):
 
     monkeypatch.setattr(KolResource, "do_instance_save", save_then_fail)
     return saved
+
+
+def response_schema(schema, method, path, code):
+    """The JSON body schema that ``schema`` documents for ``method path`` answering ``code``."""
+    return schema["paths"][path][method.lower()]["responses"][str(code)]["content"]["application/json"]["schema"]
+
+
+def schema_mismatch(schema, fragment, body):
+    """Why ``body`` fails ``fragment`` (its ``$ref``s point into ``schema``'s components), or None when it passes.
+
+    Strict OpenAPI 3.1 (JSON Schema 2020-12), formats checked.
+    """
+    validator = OAS31Validator(
+        {**fragment, "components": schema["components"]}, format_checker=OAS31Validator.FORMAT_CHECKER
+    )
+    try:
+        validator.validate(body)
+    except SchemaMismatch as error:
+        return f"{error.message} at {list(error.absolute_path)}"
+    return None
