@@ -4,9 +4,13 @@ The per-resource cases live beside each app's other API tests (tests/<app>/api_c
 """
 
 import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from rest_framework.test import APIClient
+from rest_framework.validators import UniqueValidator
 
+from partners.models import Agency, Kol
 from tests.campaigns import api_cases as campaigns_cases
+from tests.factories import AgencyFactory, ChannelFactory, KolFactory, PersonFactory
 from tests.helpers import results
 from tests.partners import api_cases as partners_cases
 
@@ -79,3 +83,55 @@ def test_every_routed_resource_has_a_case():
     from kolregistry.api.urls import ROUTERS
 
     assert {prefix for router in ROUTERS for prefix, _viewset, _basename in router.registry} == set(RESOURCES)
+
+
+# Errors that get past the serializer's checks: the model raises as it saves, or only the database refuses
+# (a concurrent write). Each is a 400 or 409 like the serializer's, never a 500. A check constraint only the
+# database enforces: tests/partners/test_api.py.
+
+
+def test_a_validation_error_raised_while_saving_is_a_400_keyed_by_field(api, monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise ValidationError({"slug": "Taken meanwhile.", NON_FIELD_ERRORS: "Try again."})
+
+    monkeypatch.setattr(Kol, "save", refuse)
+    response = api.post("/api/v1/kols/", RESOURCES["kols"][2]()[0], format="json")
+    assert response.status_code == 400
+    assert response.json() == {"slug": ["Taken meanwhile."], "non_field_errors": ["Try again."]}
+
+
+def test_a_conflict_no_constraint_names_is_a_409(api, monkeypatch):
+    """Two writes of one slug at once both pass validation; the unique index (the field's own, not a
+    constraint with a message) refuses the second."""
+    monkeypatch.setattr(Kol, "validate_unique", lambda self, *args, **kwargs: None)
+    monkeypatch.setattr(UniqueValidator, "__call__", lambda self, value, field: None)
+    payload = RESOURCES["kols"][2]()[0]
+    KolFactory(slug=payload["slug"])
+    response = api.post("/api/v1/kols/", payload, format="json")
+    assert response.status_code == 409
+    assert response.json() == {"detail": "The database rejected this change because it conflicts with existing data."}
+    assert Kol.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("channels", "people", "refused"),
+    [
+        ("CBA", 0, "3 channels refer to it (Kênh C (TikTok), Kênh B (TikTok), Kênh A (TikTok))"),
+        ("DCBA", 0, "4 channels refer to it (Kênh D (TikTok), Kênh C (TikTok), Kênh B (TikTok), …)"),
+        ("BA", 1, "2 channels, 1 person refer to it (Kênh B (TikTok), Kênh A (TikTok), Lê Văn Tám)"),
+        ("A", 2, "2 people, 1 channel refer to it (Kênh A (TikTok), Lê Văn Tám, Lê Văn Tám)"),
+        ("", 1, "1 person refers to it (Lê Văn Tám)"),
+    ],
+)
+def test_deleting_a_row_still_referred_to_is_a_409_counting_and_naming_what_refers_to_it(
+    api, channels, people, refused
+):
+    """The kinds most numerous first; at most three examples, in the order they were created."""
+    agency = AgencyFactory()
+    for letter in channels:
+        ChannelFactory(kol=None, agency=agency, display_name=f"Kênh {letter}")
+    PersonFactory.create_batch(people, agency=agency, partner=None, name="Lê Văn Tám", name_en="")
+    response = api.delete(f"/api/v1/agencies/{agency.pk}/")
+    assert response.status_code == 409
+    assert response.json() == {"detail": f"It cannot be deleted while {refused}."}
+    assert Agency.objects.filter(pk=agency.pk).exists()

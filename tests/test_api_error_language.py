@@ -323,3 +323,10 @@ def test_pages_outside_the_api_keep_the_default_language(client):
     response = client.get("/admin/login/")
 
     assert response["Content-Language"] == "vi"
+
+
+def test_an_unknown_page_outside_the_api_is_djangos_html_404(client):
+    response = client.get("/nope/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

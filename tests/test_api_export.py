@@ -90,6 +90,26 @@ def test_every_list_takes_updated_since(api):
     assert len(read_csv(api.get("/api/v1/channels/", {"updated_since": since, "format": "csv"}))) == 1
 
 
+@pytest.mark.parametrize(
+    "since",
+    [
+        "2026-12-01",
+        "2026-12-1",
+        "2026-12-01T00:00:00",
+        "2026-12-01T00:00:00+07:00",
+        "2026-11-30T17:00:00Z",
+        "2026-11-30T12:00-05:00",
+    ],
+)
+def test_updated_since_a_date_is_its_midnight_in_the_registrys_time_zone(api, since):
+    """Hanoi's midnight starting 1 December is 17:00 UTC on 30 November; a time without an offset is Hanoi's too."""
+    last_minute, first_minute = ChannelFactory(), ChannelFactory()
+    midnight = datetime.datetime(2026, 11, 30, 17, tzinfo=datetime.UTC)
+    Channel.objects.filter(pk=last_minute.pk).update(updated_at=midnight - datetime.timedelta(microseconds=1))
+    Channel.objects.filter(pk=first_minute.pk).update(updated_at=midnight)
+    assert [row["id"] for row in results(api.get("/api/v1/channels/", {"updated_since": since}))] == [first_minute.pk]
+
+
 @pytest.mark.parametrize("value", ["yesterday", "2026-02-30", "0001-01-01T00:00:00+07:00"])
 def test_a_bad_updated_since_is_a_400(api, value):
     response = api.get("/api/v1/kols/", {"updated_since": value})

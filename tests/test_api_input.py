@@ -5,11 +5,13 @@ over-long values, unknown fields, and invalid ``?limit=`` / ``?brief=``. The wal
 filter and writable field from the routers, so a new one cannot escape them.
 """
 
+import base64
 import json
 from urllib.parse import quote
 
 import pytest
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 
 from campaigns.models import Hashtag
@@ -42,9 +44,19 @@ def test_a_nul_in_any_filter_is_a_400_naming_it(api, resource, name):
     assert assert_json_error(response) == {name: [NULL_MESSAGE]}
 
 
-@pytest.mark.parametrize("query", ["limit=1%00", "brief=%00", "ordering=%00", "a%00=1", "cursor=%00"])
-def test_a_nul_in_any_query_parameter_is_a_400(api, query):
-    assert_json_error(api.get(f"/api/v1/channels/?{query}"))
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("limit=1%00", "limit"),
+        ("brief=%00", "brief"),
+        ("ordering=%00", "ordering"),
+        ("a%00=1", "a"),
+        ("cursor=%00", "cursor"),
+    ],
+)
+def test_a_nul_in_any_query_parameter_is_a_400_naming_it(api, query, name):
+    """The name without its NUL."""
+    assert assert_json_error(api.get(f"/api/v1/channels/?{query}")) == {name: [NULL_MESSAGE]}
 
 
 def test_a_nul_in_the_search_of_every_admin_changelist_is_not_a_500(admin_client):
@@ -54,6 +66,9 @@ def test_a_nul_in_the_search_of_every_admin_changelist_is_not_a_500(admin_client
         assert admin_client.get(url).status_code == 400, url
     response = admin_client.get("/admin/autocomplete/?term=a%00&app_label=campaigns&model_name=campaign&field_name=mou")
     assert response.status_code == 400
+    response = admin_client.get("/admin/partners/kol/?q=a%00&o%00=1")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.content.decode() == f"q: {NULL_MESSAGE}\no: {NULL_MESSAGE}"
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -87,17 +102,20 @@ def deeply_nested(levels):
     return '{"title": ' + "[" * levels + "]" * levels + "}"
 
 
+TOO_DEEP = {"detail": "The JSON body is nested more than 20 levels deep."}
+
+
 @pytest.mark.parametrize("resource", RESOURCES)
 @pytest.mark.parametrize("levels", [50, 50_000])
 def test_deeply_nested_json_is_a_400(api, resource, levels):
     response = api.generic("POST", f"/api/v1/{resource}/", deeply_nested(levels), content_type="application/json")
-    assert "nested more than" in assert_json_error(response)["detail"]
+    assert assert_json_error(response) == TOO_DEEP
 
 
 def test_deeply_nested_json_on_an_update_is_a_400(api):
     obj = RESOURCES["mous"][1]()
     response = api.generic("PATCH", f"/api/v1/mous/{obj.pk}/", deeply_nested(50_000), content_type="application/json")
-    assert "nested more than" in assert_json_error(response)["detail"]
+    assert assert_json_error(response) == TOO_DEEP
 
 
 def test_ordinary_nesting_is_accepted(api):
@@ -111,6 +129,27 @@ def test_a_body_over_the_size_limit_is_a_json_413(api, settings):
     body = json.dumps({"name": "x" * 2000, "slug": "x"})
     response = api.generic("POST", "/api/v1/kols/", body, content_type="application/json")
     assert "1000 bytes" in assert_json_error(response, 413)["detail"]
+
+
+def pdf(name="mou.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+@pytest.mark.parametrize(
+    ("setting", "body"),
+    [
+        ("DATA_UPLOAD_MAX_NUMBER_FIELDS", {"document": pdf(), "note": "a", "other": "b"}),
+        ("DATA_UPLOAD_MAX_NUMBER_FILES", {"document": [pdf(), pdf("copy.pdf")]}),
+    ],
+)
+def test_a_multipart_body_with_too_many_fields_or_files_is_a_json_400(api, settings, setting, body):
+    """Django's limits answer with an HTML page unless the API turns them into its own errors."""
+    setattr(settings, setting, 1)
+    mou = RESOURCES["mous"][1]()
+    response = api.put(f"/api/v1/mous/{mou.pk}/document/", body, format="multipart")
+    assert assert_json_error(response) == {"detail": "The request has too many fields or files."}
+    mou.refresh_from_db()
+    assert not mou.document
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -139,6 +178,15 @@ def test_an_invalid_limit_is_a_400(api, limit):
 def test_a_limit_above_the_cap_is_capped(api, limit):
     RESOURCES["kols"][1].create_batch(2)
     assert len(results(api.get(f"/api/v1/kols/?limit={limit}"))) == 2
+
+
+@pytest.mark.parametrize(("resource", "position"), [("memberships", "2024-13-01"), ("channel-metrics", "abc")])
+def test_a_cursor_whose_position_does_not_fit_the_order_is_a_404(api, resource, position):
+    """A well-formed cursor someone edited: its position is not a value of the field the list is ordered by."""
+    RESOURCES[resource][1]()
+    cursor = base64.b64encode(f"p={position}".encode()).decode()
+    response = api.get(f"/api/v1/{resource}/", {"cursor": cursor})
+    assert assert_json_error(response, 404) == {"detail": "Invalid cursor"}
 
 
 def test_a_valid_limit_sets_the_page_size(api):

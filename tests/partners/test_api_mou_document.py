@@ -108,7 +108,14 @@ def test_a_document_over_the_size_limit_is_a_400(api, mou, settings):
     assert response.json() == {"document": [f"The document is {len(PDF)} bytes; the limit is 16."]}
 
 
-@pytest.mark.parametrize(("body", "field"), [({"docu\x00ment": pdf()}, "document"), ({"note": "a\x00"}, "note")])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"docu\x00ment": pdf()}, "document"),
+        ({"note": "a\x00"}, "note"),
+        ({"no\x00te": "a"}, "note"),
+    ],
+)
 def test_a_nul_in_a_multipart_field_is_a_400_naming_it(api, mou, body, field):
     response = api.put(f"/api/v1/mous/{mou.pk}/document/", body, format="multipart")
 

@@ -24,7 +24,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
-from tests.helpers import pks
+from tests.helpers import partner_client, pks, results
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +65,20 @@ def test_channels_by_mou_named_or_managed_by_its_partner_during_its_period(roste
     mou = MouFactory(partner=schannel, starts_on=datetime.date(2024, 6, 1), ends_on=datetime.date(2027, 12, 31))
     mou.channels.add(named)
     later = MouFactory(partner=schannel, starts_on=datetime.date(2025, 1, 1), ends_on=None)
+    after = RosterMembershipFactory(partner=schannel, starts_on=datetime.date(2028, 1, 1))  # after the first one ended
     assert pks(ChannelFilterSet, {"mou": mou.pk}, Channel) == {named.pk, roster["schannel"].pk}
-    assert pks(ChannelFilterSet, {"mou": later.pk}, Channel) == set()
+    assert pks(ChannelFilterSet, {"mou": later.pk}, Channel) == {after.channel_id}
+
+
+def test_a_partner_filtering_by_date_learns_nothing_of_other_partners_rosters(client, roster):
+    """SChannel sees the channel it managed in 2024; that BHMedia manages it in 2025 stays hidden."""
+    RosterMembershipFactory(
+        channel=roster["schannel"], partner=PartnerCompany.objects.get(slug="bhmedia"), starts_on="2025-01-01"
+    )
+    schannel = partner_client(client, PartnerCompany.objects.get(slug="schannel"))
+    for day, expected in [("2024-06-01", [roster["schannel"].pk]), ("2025-06-01", [])]:
+        response = schannel.get("/api/v1/channels/", {"active_on": day})
+        assert [row["id"] for row in results(response)] == expected, day
 
 
 def test_channels_by_platform_owner_and_followers():
