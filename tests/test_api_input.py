@@ -118,6 +118,25 @@ def test_deeply_nested_json_on_an_update_is_a_400(api):
     assert assert_json_error(response) == TOO_DEEP
 
 
+@pytest.mark.parametrize(("levels", "refused"), [(20, False), (21, True)])
+def test_json_may_nest_twenty_levels_deep(api, levels, refused):
+    """Twenty levels below the body's object pass the parser (then the serializer refuses the fields); 21 do not."""
+    response = api.generic("POST", "/api/v1/kols/", deeply_nested(levels), content_type="application/json")
+    assert (assert_json_error(response) == TOO_DEEP) is refused
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ('{"name": ', "The request body is not valid JSON (line 1, column 10)."),
+        (b'{"name": "\xff"}', "The request body is not valid JSON."),  # not UTF-8: no line and column
+    ],
+)
+def test_a_body_that_is_not_json_is_a_400_saying_where_if_it_can(api, body, detail):
+    response = api.generic("POST", "/api/v1/kols/", body, content_type="application/json")
+    assert assert_json_error(response) == {"detail": detail}
+
+
 def test_ordinary_nesting_is_accepted(api):
     payload = RESOURCES["campaigns"][2]()[0]
     payload["organisers"] = [{"id": payload["organisers"][0], "url": "…", "display": "…"}]
