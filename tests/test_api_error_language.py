@@ -330,3 +330,12 @@ def test_an_unknown_page_outside_the_api_is_djangos_html_404(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_missing_object_in_the_browsable_api_is_its_html_404(client, staff_user):
+    client.force_login(staff_user)
+
+    response = client.get("/api/v1/channels/0/", HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
