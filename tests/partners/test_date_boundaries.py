@@ -669,3 +669,11 @@ def test_serialized_mou_keeps_the_first_day_and_the_precision():
         "starts_on_precision": "month",
         "ends_on": "2027-01-01",
     }
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "2024-00"])
+def test_an_impossible_iso_date_assigned_to_an_mou_is_refused_by_full_clean(text):
+    # Left on the model as typed, for validation to refuse (not an exception on assignment).
+    row = MouFactory.build(agency=AgencyFactory(), partner=PartnerCompanyFactory(), starts_on=text, ends_on=None)
+    with pytest.raises(ValidationError):
+        row.full_clean()
