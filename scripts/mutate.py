@@ -127,6 +127,9 @@ LEFT_OUT = {
 _ISO_LENGTH = "a date's isoformat() has 10 characters: [:10], [:11] and [:None] are the same"
 _CODE = "PartialDateFormField's only user, the admin, shows the message, never the code"
 _MODEL_CASE = "apps.get_model() ignores the case of a model name"
+_AS_STATED = "every model stated_date() reads has its <name>_as_stated field: the default is never used"
+_SHORT_DATE = "DATE_FORMAT and SHORT_DATE_FORMAT are the same in en and vi (kolregistry/formats)"
+_NONE_SERIALIZED = "Django's serializers keep None as it is, never calling value_to_string() for it"
 EQUIVALENT = {
     "accounts.roles.x_ensure_roles__mutmut_8": "create_permissions() prints only at verbosity 2",
     "accounts.access.x_load_permissions__mutmut_1": "only active users reach it: sign-in refuses the others",
@@ -149,11 +152,21 @@ EQUIVALENT = {
     "kolregistry.dates.xǁPartialDateFormFieldǁto_python__mutmut_11": _CODE,
     "kolregistry.dates.xǁPartialDateFormFieldǁto_python__mutmut_14": _CODE,
     "kolregistry.dates.xǁPartialDateFormFieldǁto_python__mutmut_15": _CODE,
+    "kolregistry.dates.x_stated_date__mutmut_9": _AS_STATED,
+    "kolregistry.dates.x_stated_date__mutmut_12": _AS_STATED,
+    "kolregistry.dates.x_stated_date__mutmut_13": _AS_STATED,
+    "kolregistry.dates.x_stated_date__mutmut_26": "None instead of False for a missing <name>_approximate: both falsy",
+    "kolregistry.dates.xǁPartialDateǁdisplay__mutmut_11": _SHORT_DATE,
+    "kolregistry.dates.xǁPartialDateǁdisplay__mutmut_13": _SHORT_DATE,
+    "kolregistry.dates.xǁPartialDateFieldǁvalue_to_string__mutmut_3": _NONE_SERIALIZED,
+    "kolregistry.dates.xǁPartialDateFieldǁvalue_to_string__mutmut_5": _NONE_SERIALIZED,
     "kolregistry.dates.xǁLastDayǁas_sqlite__mutmut_9": "_as_sql does not use the connection",
     "kolregistry.dates.xǁLastDayǁ_as_sql__mutmut_9": "the date is always a column, with no parameters to repeat",
     "kolregistry.dates.xǁLastDayǁas_sqlite__mutmut_3": "SQL keywords are case-insensitive",
     "kolregistry.dates.xǁLastDayǁas_sqlite__mutmut_6": "SQL keywords are case-insensitive",
     "partners.models.xǁMouQuerySetǁrenewal_chain__mutmut_13": "values_list(flat=True) with no name gives the pk",
+    "partners.models.xǁMouQuerySetǁrenewal_chain__mutmut_18": "SQLite returns ties in starts_on in pk order",
+    "partners.models.xǁMouQuerySetǁwith_alert_states__mutmut_5": "ExpressionWrapper takes BooleanField from its Q",
     "partners.models.xǁMouQuerySetǁwith_status__mutmut_11": "Case takes CharField from its Values without output_field",
     "partners.models.xǁMouQuerySetǁwith_status__mutmut_19": "Case takes CharField from its Values without output_field",
     "partners.models.xǁMouQuerySetǁwith_status__mutmut_23": "terminated_on__lte never matches NULL",

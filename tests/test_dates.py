@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django import forms
+from django.template import Context, Template
 from django.utils import translation
 
 from kolregistry.dates import DatePrecision, PartialDate, PartialDateFormField
+from partners.models import Channel, ChannelMetric, Mou
 
 D = datetime.date
 DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
@@ -87,8 +89,9 @@ def test_admin_field_accepts_local_and_iso_forms(text, lower, precision):
     "text", ["13/2024", "30/02/2024", "31/04/2024", "2024/05", "24", "05-2024", "17.05.2024", "00/05/2024", "0/2024"]
 )
 def test_admin_field_refuses_other_forms(text):
-    with pytest.raises(forms.ValidationError):
+    with translation.override("en"), pytest.raises(forms.ValidationError) as excinfo:
         PartialDateFormField().clean(text)
+    assert excinfo.value.messages == ["Enter a date as 2024, 05/2024 or 17/05/2024."]
 
 
 def test_admin_field_empty_is_none_and_shows_numeric_form():
@@ -98,6 +101,60 @@ def test_admin_field_empty_is_none_and_shows_numeric_form():
     assert field.prepare_value(PartialDate.parse("2024-05")) == "05/2024"
     assert field.prepare_value(PartialDate.parse("2024-05-07")) == "07/05/2024"
     assert field.prepare_value(PartialDate.parse("2024")) == "2024"
+
+
+# On a model: an ISO string assigned to a partial date field reads back as the partial date it names
+
+
+@pytest.mark.parametrize(
+    ("text", "lower", "precision"),
+    [
+        ("2024", D(2024, 1, 1), YEAR),
+        ("2024-05", D(2024, 5, 1), MONTH),
+        ("2024-05-17", D(2024, 5, 17), DAY),
+        (" 2024-05 ", D(2024, 5, 1), MONTH),
+    ],
+)
+def test_model_reads_an_iso_string_as_a_partial_date(text, lower, precision):
+    expected = PartialDate(lower, precision)
+
+    assert Mou(starts_on=text).starts_on == expected
+    assert Mou._meta.get_field("starts_on").to_python(text) == expected  # as deserialization reads it
+
+
+# Stated dates: as precise as known, "≈" when approximate, with the source's wording (model names, dashboard)
+
+P = PartialDate.parse
+
+
+@pytest.mark.parametrize(
+    ("measured_on", "approximate", "as_stated", "shown"),
+    [
+        (None, False, "", "date unknown"),
+        (None, False, "mid-2024", "“mid-2024”"),
+        (P("2024-05"), False, "", "May 2024"),
+        (P("2024-05"), True, "around May 2024", "≈ May 2024 (“around May 2024”)"),
+        (P("2024-05-17"), False, "17 May", "17 May 2024 (“17 May”)"),
+    ],
+)
+def test_measurement_names_its_date_as_stated(measured_on, approximate, as_stated, shown):
+    metric = ChannelMetric(
+        channel=Channel(handle="quachbeem"),
+        measured_on=measured_on,
+        measured_on_approximate=approximate,
+        measured_on_as_stated=as_stated,
+    )
+    with translation.override("en"):
+        assert str(metric) == f"{metric.channel} @ {shown}"
+
+
+def test_mou_signing_date_as_stated_has_no_approximate_mark():
+    # An MOU's signing date has no "approximate" flag: it shows as known.
+    mou = Mou(signed_on=P("2024-05-17"))
+    with translation.override("en"):
+        assert Template('{% load dashboard %}{{ mou|stated:"signed_on" }}').render(Context({"mou": mou})) == (
+            "17 May 2024"
+        )
 
 
 # Bounds

@@ -133,6 +133,16 @@ def test_validation_rejects_campaign_entirely_after_its_mou(mou):
     assert errors["ends_on"] == ["Ends after the MOU period (31 Dec 2027)."]
 
 
+def test_validation_rejects_campaign_entirely_before_its_mou(mou):
+    campaign = CampaignFactory.build(mou=mou, starts_on=D(2023, 11, 1), ends_on=D(2023, 12, 31))
+    with pytest.raises(ValidationError) as excinfo:
+        campaign.full_clean()
+    assert excinfo.value.message_dict == {
+        "starts_on": ["Starts before the MOU period (1 Jan 2024)."],
+        "ends_on": ["Ends before the MOU period starts (1 Jan 2024)."],
+    }
+
+
 def test_campaign_under_an_open_ended_mou_may_run_on(mou):
     mou.ends_on = None
     mou.save()

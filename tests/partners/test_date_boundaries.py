@@ -9,17 +9,22 @@ frozen at ``TODAY``. The campaigns app's rules are in ``tests/campaigns/test_dat
 """
 
 import datetime
+import json
 import re
 from io import StringIO
 
 import pytest
+from django.contrib.admin.models import LogEntry
+from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from kolregistry.dates import PartialDate
 from partners.choices import MouAlertThreshold, MouStatus
-from partners.models import RosterMembership
+from partners.models import Mou, MouAlert, RosterMembership
 from tests.date_tables import PARTIAL_PERIODS, TODAY, as_date, days, ids
 from tests.factories import (
     AgencyFactory,
@@ -29,7 +34,7 @@ from tests.factories import (
     PartnerCompanyFactory,
     RosterMembershipFactory,
 )
-from tests.helpers import freeze_today, listed
+from tests.helpers import freeze_today, listed, opened_form
 
 pytestmark = pytest.mark.django_db
 
@@ -556,3 +561,119 @@ def test_measurement_not_in_the_future(api, today, measured_on, accepted):
     body = {"channel": ChannelFactory().pk, "measured_on": measured_on, "followers": 1000, "source_note": "report"}
     response = api.post("/api/v1/channel-metrics/", body)
     assert response.status_code == (201 if accepted else 400), response.content
+
+
+# The alert states of an MOU on a given day, as the MOU list's filter and the dashboard read them
+
+COMPLETE = {"signed_on": "2024-05", "starts_on": "2024", "ends_on": "2027-12-31"}
+SIGNED_PDF = "mous/2024/signed.pdf"
+
+
+@pytest.mark.parametrize(("notice_period_days", "day", "alert"), ALERTS)
+def test_mou_alert_states_on_the_day(notice_period_days, day, alert):
+    row = mou(COMPLETE, notice_period_days=notice_period_days, document=SIGNED_PDF)
+    states = Mou.objects.with_alert_states(datetime.date.fromisoformat(day)).get(pk=row.pk)
+    assert {threshold for threshold in MouAlertThreshold if getattr(states, f"alert_{threshold}") is True} == (
+        {alert} if alert else set()
+    )
+
+
+# A signed MOU, not terminated, missing any one of its signing date, start, end or signed PDF is alerted
+# (recorded under no end date), whatever else it has
+
+MISSING_FACTS = [
+    pytest.param({}, False, id="complete"),
+    pytest.param({"signed_on": None}, True, id="no-signing-date"),
+    pytest.param({"starts_on": None}, True, id="no-start"),
+    pytest.param({"ends_on": None}, True, id="no-end"),
+    pytest.param({"document": ""}, True, id="no-signed-pdf"),
+]
+
+
+@pytest.mark.parametrize(("missing", "alerted"), MISSING_FACTS)
+def test_mou_missing_one_fact_is_alerted(settings, today, missing, alerted):
+    settings.MOU_ALERT_RECIPIENTS = ["mou.desk@example.test"]
+    facts = {**COMPLETE, "document": SIGNED_PDF, **missing}
+    row = mou({name: value for name, value in facts.items() if name != "document"}, document=facts["document"])
+    call_command("mou_alerts", stdout=StringIO())
+    recorded = list(MouAlert.objects.filter(mou=row).values_list("threshold", "ends_on"))
+    assert recorded == ([(MouAlertThreshold.INCOMPLETE, None)] if alerted else [])
+    assert Mou.objects.filter(pk=row.pk).alerting(MouAlertThreshold.INCOMPLETE).exists() is alerted
+
+
+# A renewal chain: oldest to newest; renewals of one MOU (a branch) by start, an unknown start last
+
+
+def test_renewal_chain_orders_a_branch_by_start_unknown_last():
+    first = mou({"starts_on": "2024", "ends_on": "2025"})
+    unknown = mou({"starts_on": None, "ends_on": None}, renews=first)
+    later = mou({"starts_on": "2027", "ends_on": "2028"}, renews=first)
+    earlier = mou({"starts_on": "2026-01-01", "ends_on": "2026-12-31"}, renews=first)
+    after_earlier = mou({"starts_on": "2027-01", "ends_on": "2027-06"}, renews=earlier)
+
+    assert list(Mou.objects.renewal_chain(first)) == [first, earlier, later, unknown, after_earlier]
+    assert list(Mou.objects.renewal_chain(after_earlier)) == [first, earlier, after_earlier]
+
+
+# A membership with no start is refused on its start, like any other incomplete one
+
+
+def test_membership_without_a_start_is_refused_on_its_start():
+    row = RosterMembership(channel=ChannelFactory(), partner=PartnerCompanyFactory(), starts_on=None)
+    with pytest.raises(ValidationError) as excinfo:
+        row.full_clean()
+    assert list(excinfo.value.message_dict) == ["starts_on"]
+
+
+# The admin: a change form saved as opened changes nothing (partial dates read back as typed), and a new
+# inline row with only a mistyped date is refused, not dropped as empty
+
+
+def test_admin_mou_saved_as_opened_logs_no_change(admin_client):
+    row = mou({"signed_on": "2024-05-17", "starts_on": "2024-05", "ends_on": "2027"})
+    url, data = opened_form(admin_client, row)
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    row.refresh_from_db()
+    assert (row.signed_on, row.starts_on, row.ends_on) == (as_date("2024-05-17"), as_date("2024-05"), as_date("2027"))
+    with translation.override("en"):
+        assert LogEntry.objects.get(object_id=str(row.pk)).get_change_message() == "No fields changed."
+
+
+def test_admin_new_membership_row_with_only_a_mistyped_date_is_refused(admin_client):
+    channel = ChannelFactory()
+    url, data = opened_form(admin_client, channel)
+    (prefix,) = [
+        name.removesuffix("-TOTAL_FORMS") for name in data if name.endswith("-TOTAL_FORMS") and "member" in name
+    ]
+    data[f"{prefix}-TOTAL_FORMS"] = ["1"]
+    data[f"{prefix}-0-ends_on"] = ["31/02/2025"]
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert not RosterMembership.objects.exists()
+
+
+# Serialized (dumpdata, fixtures): the first possible day, the precision in its own field
+
+
+def test_serialized_mou_keeps_the_first_day_and_the_precision():
+    row = mou({"signed_on": None, "starts_on": "2024-05", "ends_on": "2027"})
+    (fields,) = [item["fields"] for item in json.loads(serializers.serialize("json", [row]))]
+    assert {name: fields[name] for name in ("signed_on", "starts_on", "starts_on_precision", "ends_on")} == {
+        "signed_on": None,
+        "starts_on": "2024-05-01",
+        "starts_on_precision": "month",
+        "ends_on": "2027-01-01",
+    }
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "2023-02-29", "2024-00"])
+def test_an_impossible_iso_date_assigned_to_an_mou_is_refused_by_full_clean(text):
+    # Left on the model as typed, for validation to refuse (not an exception on assignment).
+    row = MouFactory.build(agency=AgencyFactory(), partner=PartnerCompanyFactory(), starts_on=text, ends_on=None)
+    with pytest.raises(ValidationError):
+        row.full_clean()
