@@ -125,6 +125,8 @@ LEFT_OUT = {
 _ISO_LENGTH = "a date's isoformat() has 10 characters: [:10], [:11] and [:None] are the same"
 _CODE = "PartialDateFormField's only user, the admin, shows the message, never the code"
 _MODEL_CASE = "apps.get_model() ignores the case of a model name"
+_NO_ROWS = "condition starts as Q(pk__in=[]), which selects no row: OR-ing into it is assigning"
+_CACHE_NAME = "the per-request cache's attribute is read nowhere else: any name (or None) does"
 EQUIVALENT = {
     "accounts.roles.x_ensure_roles__mutmut_8": "create_permissions() prints only at verbosity 2",
     "accounts.access.x_load_permissions__mutmut_1": "only active users reach it: sign-in refuses the others",
@@ -156,6 +158,21 @@ EQUIVALENT = {
     "partners.models.xǁMouQuerySetǁwith_status__mutmut_19": "Case takes CharField from its Values without output_field",
     "partners.models.xǁMouQuerySetǁwith_status__mutmut_23": "terminated_on__lte never matches NULL",
     "partners.models.xǁRosterMembershipǁclean__mutmut_20": "select_related only saves the query that reads the partner",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_12": _NO_ROWS,
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_17": _NO_ROWS,
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_21": "_through() does not use its model argument",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_67": "_through() does not use its model argument",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_53": "no via names a forward many-to-many",
+    "kolregistry.access.x_related_in_scope__mutmut_6": "getattr's default None is as false as False",
+    "kolregistry.access.x_related_in_scope__mutmut_13": _CACHE_NAME,
+    "kolregistry.access.x_related_in_scope__mutmut_18": _CACHE_NAME,
+    "kolregistry.access.x_related_in_scope__mutmut_19": _CACHE_NAME,
+    "kolregistry.access.x_scope_related__mutmut_11": "_scoped_prefetch() reads the model only when given no queryset",
+    "kolregistry.access.x_hideable_fields__mutmut_6": "every model asked about declares partner_scope",
+    "kolregistry.access.x_visible_ids__mutmut_2": "its callers (API history, changes feed) ask only for partners",
+    "kolregistry.access.x_declared_scope__mutmut_10": "no model's partner_scope is other than a PartnerScope or absent",
+    "kolregistry.access.x_scope_related__mutmut_28": "no caller gives it a deep prefetch without to_attr",
+    "kolregistry.access.x_scope_related__mutmut_38": "its one to_attr prefetch (the channel admin's) comes last",
 }
 
 
