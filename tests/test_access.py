@@ -6,14 +6,24 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.test import RequestFactory
 from simple_history.models import HistoricalChanges
 
 from accounts.models import PartnerAccount
-from kolregistry.access import PartnerScope, declared_scope, scope_queryset
-from partners.models import Agency, Channel
-from tests.factories import ChannelFactory, PartnerCompanyFactory, RosterMembershipFactory, UserFactory
+from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
+from kolregistry.access import PartnerScope, declared_scope, scope_queryset, scope_related
+from partners.models import Agency, Channel, ChannelMetric, Kol
+from tests.factories import (
+    AgencyFactory,
+    ChannelFactory,
+    ChannelMetricFactory,
+    MouFactory,
+    PartnerCompanyFactory,
+    RosterMembershipFactory,
+    UserFactory,
+)
+from tests.helpers import role_user
 
 
 def project_models():
@@ -69,6 +79,45 @@ def test_a_declaration_through_a_relation_follows_the_related_models_own_declara
     assert set(scope_queryset(partner_request(schannel), Channel.objects.all())) == {ours}
 
 
-def test_a_cycle_of_declarations_is_refused_instead_of_recursing_forever():
-    with pytest.raises(ImproperlyConfigured, match="cycle: Agency -> Agency"):
-        PartnerScope(via=("parent",)).condition(Agency, 1)
+@pytest.mark.parametrize(
+    ("model", "via", "cycle"), [(Agency, "parent", "Agency -> Agency"), (Kol, "channels__kol", "Kol -> Kol")]
+)
+def test_a_cycle_of_declarations_is_refused_instead_of_recursing_forever(model, via, cycle):
+    with pytest.raises(ImproperlyConfigured, match=f"cycle: {cycle}"):
+        PartnerScope(via=(via,)).condition(model, 1)
+
+
+@pytest.mark.django_db
+def test_only_ministry_users_may_be_responsible_for_an_mou():
+    MouFactory(responsible=role_user(MINISTRY_STAFF)).full_clean()
+    with pytest.raises(ValidationError) as error:
+        MouFactory(responsible=role_user(PARTNER_USERS, PartnerCompanyFactory())).full_clean()
+    assert list(error.value.message_dict) == ["responsible"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["accounts.access.no_such_function", "no_such_module.ministry_users", None])
+def test_a_misconfigured_ministry_users_setting_is_reported_by_name(settings, name):
+    settings.REGISTRY_MINISTRY_USERS = name
+    mou = MouFactory(responsible=role_user(MINISTRY_STAFF))
+    with pytest.raises(ImproperlyConfigured) as error:
+        mou.full_clean()
+    assert str(error.value) == "REGISTRY_MINISTRY_USERS must name a function () -> user queryset."
+
+
+@pytest.mark.django_db
+def test_scope_related_loads_what_a_relation_joins_along_with_it(django_assert_num_queries):
+    """``select_related("channel__agency__parent")`` still joins the agency and its parent to the scoped channels."""
+    partner = PartnerCompanyFactory()
+    metrics = []
+    for _ in range(2):
+        channel = ChannelFactory(kol=None, agency=AgencyFactory(parent=AgencyFactory()))
+        RosterMembershipFactory(partner=partner, channel=channel)
+        metrics.append(ChannelMetricFactory(channel=channel))
+    queryset = ChannelMetric.objects.select_related("channel__agency__parent").order_by("pk")
+
+    rows = scope_related(partner_request(partner), queryset)
+
+    with django_assert_num_queries(2):  # the metrics, then their channels with agency and parent
+        parents = [metric.channel.agency.parent for metric in rows]
+    assert parents == [metric.channel.agency.parent for metric in metrics]

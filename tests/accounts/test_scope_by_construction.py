@@ -11,12 +11,15 @@ import datetime
 
 import pytest
 from django.db import transaction
+from django.db.models import Max
 from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.roles import MINISTRY_STAFF, PARTNER_USERS
+from kolregistry.access import PartnerScope, declared_scope
 from partners.choices import MouSide
+from partners.models import Agency, ChannelMetric, PartnerCompany
 from tests.factories import (
     AgencyFactory,
     AssignmentFactory,
@@ -118,6 +121,8 @@ def build_world():
     w["camp_q"].hashtags.add(w["ht_q"])
     w["camp_mou_only"] = CampaignFactory(mou=w["mou_p"])
     w["camp_mou_only"].hashtags.add(w["ht_mou_only"])
+    w["camp_both"] = CampaignFactory()
+    w["camp_both"].partners.add(w["P"], w["Q"])
     for key in ("camp_assignment", "camp_past", "camp_mou_named", "camp_q"):
         w[key].partners.add(w["Q"])
 
@@ -125,6 +130,7 @@ def build_world():
     w["as_past"] = AssignmentFactory(campaign=w["camp_past"], channel=w["ch_past"])
     w["as_mou_named"] = AssignmentFactory(campaign=w["camp_mou_named"], channel=w["ch_mou_named"])
     w["as_q"] = AssignmentFactory(campaign=w["camp_partner"], channel=w["ch_q"])
+    w["as_both"] = AssignmentFactory(campaign=w["camp_both"], channel=w["ch_roster"])
 
     w["rep_partner"] = CampaignReportFactory(campaign=w["camp_partner"], hashtag=None)
     w["rep_off_hashtag"] = CampaignReportFactory(campaign=w["camp_partner"], hashtag=w["ht_report_only"])
@@ -211,10 +217,12 @@ CASES = [
     ("campaigns", "camp_mou_named", False, "only a channel P's MOU names is assigned"),
     ("campaigns", "camp_q", False, "Q's campaign"),
     ("campaigns", "camp_mou_only", False, "runs under P's MOU, P not a partner, no assignment"),
+    ("campaigns", "camp_both", True, "partners and via assignments, with Q a partner too: listed once"),
     ("assignments", "as_roster", True, "via channel__memberships: P's roster channel"),
     ("assignments", "as_past", True, "via channel__memberships: past roster member (in Q's campaign)"),
     ("assignments", "as_mou_named", False, "channel only named in P's MOU"),
     ("assignments", "as_q", False, "Q's channel, in P's campaign"),
+    ("assignments", "as_both", True, "via channel__memberships: P's roster channel, in P's and Q's campaign"),
     ("campaign-reports", "rep_partner", True, "via campaign: P's campaign"),
     ("campaign-reports", "rep_off_hashtag", True, "via campaign: hashtag not among the campaign's"),
     ("campaign-reports", "rep_assignment", True, "via campaign: campaign seen via assignments"),
@@ -382,6 +390,37 @@ def test_related_fields_show_only_rows_in_scope(scoped, caller, route, key, fiel
     assert (related_ids(ministry) == expected) is (ministry == partner)
 
 
+def test_a_partners_own_rows_are_those_its_partner_clause_selects(scoped):
+    """``owns`` (contact details are shown on own rows only) agrees with the ``partner`` clause alone, never ``via``."""
+    partner_id = scoped["P"].pk
+    wrong = []
+    for key in dict.fromkeys(key for _route, key, _visible, _why in CASES):
+        row = scoped[key]
+        scope = declared_scope(type(row))
+        own = type(row)._default_manager.filter(PartnerScope(partner=scope.partner).condition(type(row), partner_id))
+        if scope.owns(row, partner_id) is not own.filter(pk=row.pk).exists():
+            wrong.append(key)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("via", [("channel", "channel__memberships"), ("channel__memberships", "channel")])
+def test_a_row_is_visible_through_any_of_its_via_clauses(scoped, via):
+    """A relation and a path in one declaration, in either order: the path alone misses the MOU-named channel."""
+    condition = PartnerScope(via=via).condition(ChannelMetric, scoped["P"].pk)
+    visible = set(ChannelMetric.objects.filter(condition).values_list("pk", flat=True))
+    assert visible == {scoped[key].pk for key in ("met_roster", "met_past", "met_mou_named")}
+
+
+def test_a_partner_reads_related_lists_in_the_views_order(scoped):
+    """The scoped prefetch keeps the view's own queryset: a KOL's channels by id, not by the model's name order."""
+    kol = scoped["kol_roster"]
+    later = ChannelFactory(kol=kol, display_name="A channel listed first by name")
+    RosterMembershipFactory(partner=scoped["P"], channel=later)
+    for caller in ("ministry", *CALLERS):
+        channels = api_detail(scoped, caller, "kols", kol.pk).json()["channels"]
+        assert [channel["id"] for channel in channels] == [scoped["ch_roster"].pk, later.pk]
+
+
 # (route, row key, field, shown to P): the ministry's own fields, and contact details of other companies' people
 INTERNAL = [
     ("mous", "mou_p", "notes", False),
@@ -430,3 +469,31 @@ def test_internal_values_on_the_admin_change_page(scoped, key, field, shown):
     page = client.get(f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/")
     assert page.status_code == 200
     assert (value in page.content.decode()) is shown
+
+
+def test_history_names_each_related_row_only_if_in_scope(scoped):
+    """Rows read from history are not prefetched through the scope: each is checked on its own.
+
+    An official of P's MOU was first recorded as an employee of a rival company R whose id is the id of
+    the agency the record was corrected to: the history names the agency (an organiser of P's campaign),
+    never R, in the admin and in the API.
+    """
+    pk = 1 + max(PartnerCompany.objects.aggregate(pk=Max("pk"))["pk"], Agency.objects.aggregate(pk=Max("pk"))["pk"])
+    rival = PartnerCompanyFactory(pk=pk, short_name="Rival Network")
+    agency = AgencyFactory(pk=pk, name="Organising Department")
+    scoped["camp_partner"].organisers.add(agency)
+    person = PersonFactory(partner=rival)
+    person.partner, person.agency = None, agency
+    person.save()
+    MouPersonFactory(mou=scoped["mou_p"], person=person, side=MouSide.AGENCY)
+    client = Client()
+    client.force_login(scoped["partner_user"])
+
+    page = client.get(f"/admin/partners/person/{person.pk}/history/").content.decode()
+    assert str(agency) in page
+    assert str(rival) not in page
+    entries = api_detail(scoped, "partner_user", "people", f"{person.pk}/history").json()
+    named = {
+        (c["field"], c["old"], c["new"]) for e in entries for c in e["changes"] if c["field"] in ("agency", "partner")
+    }
+    assert named == {("agency", None, pk)}
