@@ -422,8 +422,10 @@ class SheetResource(resources.ModelResource):
         # The related rows every column names, loaded once (not per row) and masked to the user's scope.
         queryset = self.get_queryset() if queryset is None else queryset
         joined, prefetched = self.relations()
-        queryset = queryset.select_related(None).prefetch_related(None)
-        queryset = scope_related(self.request, queryset.select_related(*joined).prefetch_related(*prefetched))
+        queryset = queryset.select_related(None).prefetch_related(None).prefetch_related(*prefetched)
+        if joined:  # select_related() with no names would join every relation
+            queryset = queryset.select_related(*joined)
+        queryset = scope_related(self.request, queryset)
         return super().export(queryset=queryset, **kwargs)
 
     def relations(self):

@@ -6,10 +6,13 @@ import io
 import pytest
 from django.contrib import admin
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.roles import PARTNER_USERS
+from kolregistry.access import scope_queryset
 from kolregistry.sheets import SheetExportMixin
+from partners.models import PartnerCompany
 from tests.factories import AssignmentFactory, MouFactory, MouPersonFactory, PartnerCompanyFactory
 from tests.helpers import role_user
 
@@ -91,3 +94,18 @@ def test_the_export_button_writes_the_filtered_list(demo_data_for_module, admin_
     rows = csv_rows(response.content)
     assert [row[0] for row in rows[1:]] == [str(first.pk)]
     assert "password" not in " ".join(rows[0]).lower()
+
+
+@pytest.mark.parametrize(("label", "model_admin"), EXPORTED, ids=[label for label, _admin in EXPORTED])
+def test_a_partner_exports_every_list_it_may_open(demo_data_for_module, client, label, model_admin):
+    user = role_user(PARTNER_USERS, PartnerCompany.objects.get(slug="schannel"))
+    client.force_login(user)
+    info = (model_admin.model._meta.app_label, model_admin.model._meta.model_name)
+    if client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code != 200:
+        pytest.skip("partners do not open this list")
+    response = client.post(reverse("admin:{}_{}_export".format(*info)), {"format": CSV, "resource": "0"})
+    assert response.status_code == 200
+    request = RequestFactory().get("/")
+    request.user = user
+    visible = scope_queryset(request, model_admin.model.objects.all())
+    assert sorted(int(row[0]) for row in csv_rows(response.content)[1:]) == sorted(visible.values_list("pk", flat=True))
