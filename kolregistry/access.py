@@ -89,7 +89,7 @@ class PartnerScope:
             condition |= Q(pk=partner_id)
         elif self.partner:
             field = model._meta.get_field(self.partner)
-            condition |= Q(**{field.attname: partner_id}) if field.many_to_one else _through(model, field, [partner_id])
+            condition |= Q(**{field.attname: partner_id}) if field.many_to_one else _through(field, [partner_id])
         through_via = Q(pk__in=[])
         for name in self.via:
             if "__" in name:
@@ -103,7 +103,7 @@ class PartnerScope:
             elif field.one_to_many or field.one_to_one:
                 through_via |= Q(pk__in=visible.values(field.field.attname))
             else:
-                through_via |= _through(model, field, visible.values("pk"))
+                through_via |= _through(field, visible.values("pk"))
         if self.via_filter is not None:
             through_via &= self.via_filter
         return condition | through_via
@@ -129,7 +129,7 @@ def _along_path(model, path_name, partner_id, path):
     return Q(pk__in=model._default_manager.filter(**{f"{path_name}__in": visible.values("pk")}).values("pk"))
 
 
-def _through(model, field, related_ids):
+def _through(field, related_ids):
     """Rows of ``model`` linked through the many-to-many ``field`` (either direction) to ``related_ids``."""
     forward = field if field.concrete else field.field
     through = forward.remote_field.through
