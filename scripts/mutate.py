@@ -125,10 +125,16 @@ LEFT_OUT = {
 _ISO_LENGTH = "a date's isoformat() has 10 characters: [:10], [:11] and [:None] are the same"
 _CODE = "PartialDateFormField's only user, the admin, shows the message, never the code"
 _MODEL_CASE = "apps.get_model() ignores the case of a model name"
+_SAME_MODEL = "every view with get_queryset() has a queryset of the same model; views without one have neither"
 EQUIVALENT = {
     "accounts.roles.x_ensure_roles__mutmut_8": "create_permissions() prints only at verbosity 2",
-    "accounts.access.x_load_permissions__mutmut_1": "only active users reach it: sign-in refuses the others",
-    "accounts.permissions.x_view_model__mutmut_2": "get_queryset() scopes the view's queryset: the same model",
+    **{f"accounts.permissions.x_view_model__mutmut_{n}": _SAME_MODEL for n in (1, 2, 7, 8, 10, 11, 15, 16, 17)},
+    "accounts.permissions.xǁRegistryPermissionǁhas_permission__mutmut_2": (
+        "an anonymous caller is an AnonymousUser (truthy) and gets the same 401 either way"
+    ),
+    "accounts.permissions.xǁRegistryPermissionǁpartner_may_create__mutmut_7": (
+        "only viewsets have a model partners may create, and every viewset has an action"
+    ),
     # Killed on PostgreSQL by test_only_administrators_hold_permissions_on_the_history_tables.
     "accounts.roles.x_role_permissions__mutmut_7": "SQLite's LIKE ignores case, and mutmut runs on SQLite",
     "accounts.roles.x_ensure_roles__mutmut_17": _MODEL_CASE,
