@@ -123,6 +123,7 @@ def test_partner_user_gets_404_for_another_partners_object(world, schannel_user)
 def test_user_without_a_role_is_refused(world, nobody):
     response = session_client(nobody).get("/api/v1/mous/")
     assert response.status_code == 403
+    assert response.json()["detail"] == "Your account has no role in the registry."
 
 
 @pytest.mark.parametrize(
