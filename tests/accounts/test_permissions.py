@@ -2,6 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -66,6 +68,40 @@ def test_staff_may_delete_a_channel_metric(world, staff):
     assert response.status_code == 204
 
 
+@pytest.mark.urls("kolregistry.urls")
+@pytest.mark.parametrize(("method", "allowed"), [("put", 400), ("delete", 200)])
+def test_replacing_or_removing_an_mous_document_needs_the_right_to_change_mous(world, staff, method, allowed):
+    """Not the right to delete one, which staff lack; a PUT without a file is the serializer's 400."""
+    url = f"/api/v1/mous/{world.mou_s.pk}/document/"
+    client = token_client(staff, read_only=False)[0]
+    assert getattr(client, method)(url, {}, format="multipart").status_code == allowed
+    staff.groups.first().permissions.remove(Permission.objects.get(codename="change_mou"))
+    assert getattr(client, method)(url, {}, format="multipart").status_code == 403
+
+
+def test_staff_may_browse_the_api_root(world, staff):
+    assert session_client(staff).get("/api/v1/").status_code == 200
+
+
+def test_a_method_no_permission_names_is_refused(world, staff):
+    assert session_client(staff).generic("TRACE", "/api/v1/mous/").status_code == 403
+
+
+@pytest.mark.parametrize("fixture", ["staff", "schannel_user"])
+def test_the_browsable_api_checks_every_form_from_one_load_of_the_permissions(world, request, fixture):
+    """The HTML page asks the permission once per form it could draw: no query more than the JSON answer."""
+    client, _token, _key = token_client(request.getfixturevalue(fixture))
+    url = f"/api/v1/mous/{world.mou_s.pk}/"
+    client.get(url)  # the token's first use is recorded once
+
+    def queries(**headers):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, **headers).status_code == 200
+        return len(captured)
+
+    assert queries(HTTP_ACCEPT="text/html") == queries(HTTP_ACCEPT="application/json")
+
+
 def test_staff_rights_follow_the_groups_permissions(world, staff):
     staff.groups.first().permissions.remove(Permission.objects.get(codename="view_mou"))
     assert session_client(staff).get("/api/v1/mous/").status_code == 403
@@ -87,6 +123,7 @@ def test_partner_user_gets_404_for_another_partners_object(world, schannel_user)
 def test_user_without_a_role_is_refused(world, nobody):
     response = session_client(nobody).get("/api/v1/mous/")
     assert response.status_code == 403
+    assert response.json()["detail"] == "Your account has no role in the registry."
 
 
 @pytest.mark.parametrize(
@@ -114,6 +151,7 @@ def test_partner_user_may_not_replace_or_delete(world, schannel_user, method):
 def test_partner_user_may_not_create_an_mou(world, schannel_user):
     response = session_client(schannel_user).post("/api/v1/mous/", mou_payload(world))
     assert response.status_code == 403
+    assert response.json()["detail"] == "Partner users may only submit channel metrics and campaign reports."
     assert Mou.objects.count() == 2
 
 
@@ -127,7 +165,16 @@ def test_partner_user_submits_a_metric_for_their_channel(world, schannel_user):
 def test_partner_user_may_not_submit_a_metric_for_another_channel(world, schannel_user, channel):
     response = session_client(schannel_user).post("/api/v1/channel-metrics/", metric_payload(getattr(world, channel)))
     assert response.status_code == 403
+    assert response.json()["detail"] == "You may only submit figures for your own channels and campaigns."
     assert ChannelMetric.objects.count() == 3
+
+
+def test_partner_user_may_not_name_another_channel_by_its_id_field(world, schannel_user):
+    """An empty ``channel`` does not hide the ``channel_id`` beside it."""
+    payload = {**metric_payload(world.channel_s), "channel": "", "channel_id": world.channel_v.pk}
+    response = session_client(schannel_user).post("/api/v1/channel-metrics/", payload)
+    assert response.status_code == 403
+    assert response.json()["detail"] == "You may only submit figures for your own channels and campaigns."
 
 
 def test_partner_metric_naming_no_channel_is_refused(world, schannel_user):
@@ -135,7 +182,7 @@ def test_partner_metric_naming_no_channel_is_refused(world, schannel_user):
     del payload["channel"]
     response = session_client(schannel_user).post("/api/v1/channel-metrics/", payload)
     assert response.status_code == 403
-    assert "channel" in response.json()["detail"]
+    assert response.json()["detail"] == "Name one of your own channels by id in 'channel'."
 
 
 def test_partner_metric_naming_a_channel_other_than_by_id_is_refused(world, schannel_user):
@@ -148,6 +195,12 @@ def test_partner_user_submits_a_report_for_their_campaign(world, schannel_user):
         "/api/v1/campaign-reports/", report_payload(world.joint, hashtag=world.hashtag_joint.pk)
     )
     assert response.status_code == 201
+
+
+def test_partner_user_leaves_the_optional_hashtag_empty(world, schannel_user):
+    response = session_client(schannel_user).post("/api/v1/campaign-reports/", report_payload(world.joint, hashtag=""))
+    assert response.status_code == 201
+    assert CampaignReport.objects.get(pk=response.json()["id"]).hashtag is None
 
 
 def test_partner_user_may_not_report_on_another_campaign(world, schannel_user):
@@ -167,6 +220,14 @@ def test_invalid_partner_submission_is_a_400(world, schannel_user):
     payload = {**metric_payload(world.channel_s), "followers": "many"}
     response = session_client(schannel_user).post("/api/v1/channel-metrics/", payload)
     assert response.status_code == 400
+
+
+def test_partner_submission_that_is_not_an_object_is_a_400(world, schannel_user):
+    response = session_client(schannel_user).post(
+        "/api/v1/channel-metrics/", [metric_payload(world.channel_s)], format="json"
+    )
+    assert response.status_code == 400
+    assert ChannelMetric.objects.count() == 3
 
 
 def test_partner_scoped_token_of_an_administrator_has_partner_rights(world, superuser):
