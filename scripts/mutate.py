@@ -335,8 +335,15 @@ def main():
                 untested.setdefault(n.split("__mutmut_")[0], []).append(n)
         report = [f"- {describe(n, results[n][0])}  ({n.rpartition('.')[2]})" for n in survived if results[n][1] != 33]
         report += [f"- {f}: {len(ns)} mutants, no test of the area runs it" for f, ns in untested.items()]
-        Path(f"var/mutation/{area}.md").write_text("\n".join(report) + "\n")
         print("\n".join(report))
+        # The equivalent mutants too, with their reasons, for docs/mutation.md.
+        report += ["", "Equivalent, left out of the score:", ""]
+        report += [
+            f"- `{n.rpartition('.')[2]}` ({n.rpartition('.')[0]}): {why}"
+            for n, why in EQUIVALENT.items()
+            if area_of(n) == area
+        ]
+        Path(f"var/mutation/{area}.md").write_text("\n".join(report) + "\n")
     sys.exit(1 if failed else 0)
 
 

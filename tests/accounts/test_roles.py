@@ -131,7 +131,7 @@ def test_assign_demo_roles():
 )
 def test_who_may_be_responsible_for_an_mou(groups, partner, fields, may):
     """An active staff member with ministry-wide access: a ministry role and no partner, or a superuser."""
-    user = UserFactory(is_staff=fields.pop("is_staff", True), **fields)
+    user = UserFactory(**{"is_staff": True, **fields})
     user.groups.add(*Group.objects.filter(name__in=groups))
     if partner:
         PartnerAccount.objects.create(user=user, partner=PartnerCompanyFactory())

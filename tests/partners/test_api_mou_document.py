@@ -82,17 +82,19 @@ def test_deleting_no_document_changes_nothing(api, mou):
     assert len(api.get(f"/api/v1/mous/{mou.pk}/history/").json()) == 1
 
 
+# Files are made per test (a callable each): an upload reads its file to the end, and mutmut runs the tests twice.
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        (pdf(content=b"PK\x03\x04 a zip posing as a PDF"), "The document is not a PDF file."),
-        (pdf("mou.docx"), "File extension “docx” is not allowed. Allowed extensions are: pdf."),
-        (None, "No file was submitted."),
-        ("not a file", "The submitted data was not a file. Check the encoding type on the form."),
+        (lambda: pdf(content=b"PK\x03\x04 a zip posing as a PDF"), "The document is not a PDF file."),
+        (lambda: pdf("mou.docx"), "File extension “docx” is not allowed. Allowed extensions are: pdf."),
+        (lambda: None, "No file was submitted."),
+        (lambda: "not a file", "The submitted data was not a file. Check the encoding type on the form."),
     ],
+    ids=["zip", "docx", "none", "text"],
 )
 def test_an_invalid_upload_is_a_400_naming_document_and_changes_nothing(api, mou, document, message):
-    response = upload(api, mou, document)
+    response = upload(api, mou, document())
 
     assert response.status_code == 400
     assert response.json() == {"document": [message]}
@@ -111,13 +113,14 @@ def test_a_document_over_the_size_limit_is_a_400(api, mou, settings):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"docu\x00ment": pdf()}, "document"),
-        ({"note": "a\x00"}, "note"),
-        ({"no\x00te": "a"}, "note"),
+        (lambda: {"docu\x00ment": pdf()}, "document"),
+        (lambda: {"note": "a\x00"}, "note"),
+        (lambda: {"no\x00te": "a"}, "note"),
     ],
+    ids=["file-name", "value", "field-name"],
 )
 def test_a_nul_in_a_multipart_field_is_a_400_naming_it(api, mou, body, field):
-    response = api.put(f"/api/v1/mous/{mou.pk}/document/", body, format="multipart")
+    response = api.put(f"/api/v1/mous/{mou.pk}/document/", body(), format="multipart")
 
     assert response.status_code == 400
     assert response.json() == {field: ["Null characters are not allowed."]}
