@@ -215,6 +215,13 @@ EQUIVALENT = {
     "kolregistry.access.x_declared_scope__mutmut_10": "no model's partner_scope is other than a PartnerScope or absent",
     "kolregistry.access.x_scope_related__mutmut_28": "no caller gives it a deep prefetch without to_attr",
     "kolregistry.access.x_scope_related__mutmut_38": "its one to_attr prefetch (the channel admin's) comes last",
+    "kolregistry.api.errors.x_exception_handler__mutmut_17": "DRF's exception_handler does not read its context",
+    "kolregistry.api.filters.x_parse_timestamp__mutmut_18": "the same instant in local time; only a cursor spells it",
+    "kolregistry.api.pagination.xǁRegistryPaginationǁget_page_size__mutmut_11": "the value is digits only",
+    "kolregistry.api.parsers.xǁRegistryJSONParserǁparse__mutmut_3": "JSONParser does not read the media type",
+    "kolregistry.api.filters.xǁScopedChoicesMixinǁget_queryset__mutmut_2": "the callable queryset ignores it",
+    "partners.filtersets.x_overlapping__mutmut_3": "condition starts as Q(), which & or | turns into the other side",
+    "partners.filtersets.x_overlapping__mutmut_4": "condition starts as Q(), which & or | turns into the other side",
 }
 
 

@@ -137,6 +137,12 @@ def test_a_body_that_is_not_json_is_a_400_saying_where_if_it_can(api, body, deta
     assert assert_json_error(response) == {"detail": detail}
 
 
+def test_a_body_is_read_in_the_charset_its_content_type_names(api):
+    body = '{"name": "Sài Gòn Vlog", "slug": "sai-gon-vlog"}'.encode("latin-1")
+    response = api.generic("POST", "/api/v1/kols/", body, content_type="application/json; charset=latin-1")
+    assert (response.status_code, response.json()["name"]) == (201, "Sài Gòn Vlog")
+
+
 def test_ordinary_nesting_is_accepted(api):
     payload = RESOURCES["campaigns"][2]()[0]
     payload["organisers"] = [{"id": payload["organisers"][0], "url": "…", "display": "…"}]
@@ -208,10 +214,11 @@ def test_a_cursor_whose_position_does_not_fit_the_order_is_a_404(api, resource, 
     assert assert_json_error(response, 404) == {"detail": "Invalid cursor"}
 
 
-def test_a_valid_limit_sets_the_page_size(api):
-    RESOURCES["kols"][1].create_batch(3)
-    response = api.get("/api/v1/kols/?limit=2")
-    assert len(results(response)) == 2
+@pytest.mark.parametrize(("rows", "limit", "page"), [(3, "2", 2), (101, "100", 100), (101, "0100", 100)])
+def test_a_valid_limit_sets_the_page_size(api, rows, limit, page):
+    RESOURCES["kols"][1].create_batch(rows)
+    response = api.get(f"/api/v1/kols/?limit={limit}")
+    assert len(results(response)) == page
     assert response.json()["next"]
 
 

@@ -204,3 +204,22 @@ def test_invalid_filter_values_are_a_400_with_a_message(api, path, query, field)
 def test_unknown_slug_names_the_slug(api):
     response = api.get("/api/v1/channels/?partner=vitamins")
     assert response.json() == {"partner": ["There is no partner company with the slug “vitamins”."]}
+
+
+def test_a_partner_filtering_by_another_partners_slug_or_id_gets_the_answer_a_made_up_one_gets(client, roster):
+    bhmedia = PartnerCompany.objects.get(slug="bhmedia")
+    schannel = partner_client(client, PartnerCompany.objects.get(slug="schannel"))
+    for name, value, message in [
+        ("partner", "bhmedia", "There is no partner company with the slug “bhmedia”."),
+        ("partner", "nobody", "There is no partner company with the slug “nobody”."),
+        ("partner_id", bhmedia.pk, f"There is no partner company with the id {bhmedia.pk}."),
+        ("partner_id", 0, "There is no partner company with the id 0."),
+    ]:
+        response = schannel.get("/api/v1/channels/", {name: value})
+        assert (response.status_code, response.json()) == (400, {name: [message]}), value
+
+
+def test_empty_values_of_a_repeated_filter_are_ignored(api, roster):
+    schannel = PartnerCompany.objects.get(slug="schannel")
+    response = api.get(f"/api/v1/channels/?partner_id=&partner_id={schannel.pk}&partner_id=")
+    assert [row["id"] for row in results(response)] == [roster["schannel"].pk]
