@@ -244,6 +244,18 @@ def focus_tests_on_areas(mm, state):
     mm.collect_or_load_stats = collect_focused
 
 
+def skip_clean_run(mm):
+    """mutmut runs the selected tests unmutated before the mutants; CI has just run all of them."""
+    make_runner = mm.get_mutant_runner
+
+    def runner_without_clean_run(*args, **kwargs):
+        runner = make_runner(*args, **kwargs)
+        runner.run_clean_tests = lambda tests: 0
+        return runner
+
+    mm.get_mutant_runner = runner_without_clean_run
+
+
 def all_mutants():
     """{mutant name: (source path, exit code or None)} from mutmut's metadata."""
     found = {}
@@ -276,6 +288,9 @@ def main():
     parser.add_argument("--min-score", type=float, default=0, help="exit 1 if an area scores below this %%")
     parser.add_argument("--max-children", type=int, default=os.cpu_count())
     parser.add_argument("--report", action="store_true", help="only report the results of the last run")
+    parser.add_argument(
+        "--skip-clean-run", action="store_true", help="skip the unmutated run: for CI, after the whole suite passed"
+    )
     args = parser.parse_args()
     areas = args.area or list(AREAS)
 
@@ -292,6 +307,8 @@ def main():
     # mutmut forgets every earlier result when the test selection changes: a run keeps only its own areas'.
     config().pytest_add_cli_args_test_selection = sorted({t for a in areas for t in AREAS[a]["tests"]})
     focus_tests_on_areas(mm, state)
+    if args.skip_clean_run:
+        skip_clean_run(mm)
 
     # Generate the mutants first (mutmut skips unchanged files next time), to choose among them by name.
     if not args.report:
