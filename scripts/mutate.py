@@ -133,6 +133,9 @@ _NONE_SERIALIZED = "Django's serializers keep None as it is, never calling value
 _NO_ROWS = "condition starts as Q(pk__in=[]), which selects no row: OR-ing into it is assigning"
 _CACHE_NAME = "the per-request cache's attribute is read nowhere else: any name (or None) does"
 _SAME_MODEL = "every view with get_queryset() has a queryset of the same model; views without one have neither"
+# DRF authenticates a request once, setting its user and token together; a Django request has no token.
+_SAME_CALLER = "a request's token is set once, with its user: the user alone keys the same calls"
+_HAS_USER = "every request that reaches it has a user (AnonymousUser has pk None)"
 EQUIVALENT = {
     "accounts.roles.x_ensure_roles__mutmut_8": "create_permissions() prints only at verbosity 2",
     **{f"accounts.permissions.x_view_model__mutmut_{n}": _SAME_MODEL for n in (1, 2, 7, 8, 10, 11, 15, 16, 17)},
@@ -222,6 +225,8 @@ EQUIVALENT = {
     "kolregistry.api.filters.xǁScopedChoicesMixinǁget_queryset__mutmut_2": "the callable queryset ignores it",
     "partners.filtersets.x_overlapping__mutmut_3": "condition starts as Q(), which & or | turns into the other side",
     "partners.filtersets.x_overlapping__mutmut_4": "condition starts as Q(), which & or | turns into the other side",
+    **{f"kolregistry.access.x_access_for__mutmut_{n}": _SAME_CALLER for n in (9, 14, 15, 24, 29, 30)},
+    **{f"kolregistry.access.x_access_for__mutmut_{n}": _HAS_USER for n in (6, 21)},
 }
 
 

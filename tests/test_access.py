@@ -121,3 +121,11 @@ def test_scope_related_loads_what_a_relation_joins_along_with_it(django_assert_n
     with django_assert_num_queries(2):  # the metrics, then their channels with agency and parent
         parents = [metric.channel.agency.parent for metric in rows]
     assert parents == [metric.channel.agency.parent for metric in metrics]
+
+
+@pytest.mark.django_db
+def test_scope_related_refuses_a_select_related_that_names_no_relation():
+    """``select_related()`` alone joins every relation, which a partner's scope could not follow."""
+    with pytest.raises(ImproperlyConfigured) as error:
+        scope_related(partner_request(PartnerCompanyFactory()), ChannelMetric.objects.select_related())
+    assert str(error.value) == "scope_related needs select_related() to name its relations."
