@@ -17,17 +17,18 @@ DAY, MONTH, YEAR = DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.YEAR
 # Parsing (API form: ISO 8601 reduced precision)
 
 
-@pytest.mark.parametrize(
-    ("text", "lower", "precision"),
-    [
-        ("2024", D(2024, 1, 1), YEAR),
-        ("2024-05", D(2024, 5, 1), MONTH),
-        ("2024-05-17", D(2024, 5, 17), DAY),
-        ("2024-12", D(2024, 12, 1), MONTH),
-        ("2024-02-29", D(2024, 2, 29), DAY),
-        (" 2024-05 ", D(2024, 5, 1), MONTH),
-    ],
-)
+# ISO 8601 at each precision, as the API and a model read it.
+ISO_PARTIAL_DATES = [
+    ("2024", D(2024, 1, 1), YEAR),
+    ("2024-05", D(2024, 5, 1), MONTH),
+    ("2024-05-17", D(2024, 5, 17), DAY),
+    ("2024-12", D(2024, 12, 1), MONTH),
+    ("2024-02-29", D(2024, 2, 29), DAY),
+    (" 2024-05 ", D(2024, 5, 1), MONTH),
+]
+
+
+@pytest.mark.parametrize(("text", "lower", "precision"), ISO_PARTIAL_DATES)
 def test_parse_iso_forms(text, lower, precision):
     value = PartialDate.parse(text)
 
@@ -106,15 +107,7 @@ def test_admin_field_empty_is_none_and_shows_numeric_form():
 # On a model: an ISO string assigned to a partial date field reads back as the partial date it names
 
 
-@pytest.mark.parametrize(
-    ("text", "lower", "precision"),
-    [
-        ("2024", D(2024, 1, 1), YEAR),
-        ("2024-05", D(2024, 5, 1), MONTH),
-        ("2024-05-17", D(2024, 5, 17), DAY),
-        (" 2024-05 ", D(2024, 5, 1), MONTH),
-    ],
-)
+@pytest.mark.parametrize(("text", "lower", "precision"), ISO_PARTIAL_DATES)
 def test_model_reads_an_iso_string_as_a_partial_date(text, lower, precision):
     expected = PartialDate(lower, precision)
 
