@@ -130,7 +130,7 @@ def _along_path(model, path_name, partner_id, path):
 
 
 def _through(field, related_ids):
-    """Rows of ``model`` linked through the many-to-many ``field`` (either direction) to ``related_ids``."""
+    """Rows of the model that holds ``field``, a many-to-many (either side), linked to ``related_ids``."""
     forward = field if field.concrete else field.field
     through = forward.remote_field.through
     own, other = forward.m2m_field_name(), forward.m2m_reverse_field_name()
