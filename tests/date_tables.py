@@ -45,3 +45,22 @@ def as_date(value):
 
 def ids(response):
     return {row["id"] for row in results(response)}
+
+
+# An inclusive after/before filter on a partial date, compared with its first possible day.
+AFTER_BEFORE = [
+    pytest.param("after", "2025-04-10", "2025-04-09", True, id="day/after-day-before"),
+    pytest.param("after", "2025-04-10", "2025-04-10", True, id="day/after-day-itself"),
+    pytest.param("after", "2025-04-10", "2025-04-11", False, id="day/after-day-after"),
+    pytest.param("before", "2025-04-10", "2025-04-09", False, id="day/before-day-before"),
+    pytest.param("before", "2025-04-10", "2025-04-10", True, id="day/before-day-itself"),
+    pytest.param("before", "2025-04-10", "2025-04-11", True, id="day/before-day-after"),
+    pytest.param("after", "2025-04", "2025-04-01", True, id="month/after-first-day"),
+    pytest.param("after", "2025-04", "2025-04-02", False, id="month/after-second-day"),
+    pytest.param("before", "2025-04", "2025-03-31", False, id="month/before-day-before"),
+    pytest.param("before", "2025-04", "2025-04-01", True, id="month/before-first-day"),
+    pytest.param("after", "2025", "2025-01-01", True, id="year/after-first-day"),
+    pytest.param("after", "2025", "2025-01-02", False, id="year/after-second-day"),
+    pytest.param("before", "2025", "2024-12-31", False, id="year/before-day-before"),
+    pytest.param("before", "2025", "2025-01-01", True, id="year/before-first-day"),
+]

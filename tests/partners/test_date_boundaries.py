@@ -25,7 +25,7 @@ from django.utils import translation
 from kolregistry.dates import PartialDate
 from partners.choices import MouAlertThreshold, MouStatus
 from partners.models import Mou, MouAlert, RosterMembership
-from tests.date_tables import PARTIAL_PERIODS, TODAY, as_date, days, ids
+from tests.date_tables import AFTER_BEFORE, PARTIAL_PERIODS, TODAY, as_date, days, ids
 from tests.factories import (
     AgencyFactory,
     ChannelFactory,
@@ -511,22 +511,6 @@ def test_channels_of_an_mou_managed_during_its_period(api, mou_period, managed, 
 
 # signed_after / signed_before and measured_after / measured_before: inclusive, on the first possible day
 
-AFTER_BEFORE = [
-    pytest.param("after", "2025-04-10", "2025-04-09", True, id="day/after-day-before"),
-    pytest.param("after", "2025-04-10", "2025-04-10", True, id="day/after-day-itself"),
-    pytest.param("after", "2025-04-10", "2025-04-11", False, id="day/after-day-after"),
-    pytest.param("before", "2025-04-10", "2025-04-09", False, id="day/before-day-before"),
-    pytest.param("before", "2025-04-10", "2025-04-10", True, id="day/before-day-itself"),
-    pytest.param("before", "2025-04-10", "2025-04-11", True, id="day/before-day-after"),
-    pytest.param("after", "2025-04", "2025-04-01", True, id="month/after-first-day"),
-    pytest.param("after", "2025-04", "2025-04-02", False, id="month/after-second-day"),
-    pytest.param("before", "2025-04", "2025-03-31", False, id="month/before-day-before"),
-    pytest.param("before", "2025-04", "2025-04-01", True, id="month/before-first-day"),
-    pytest.param("after", "2025", "2025-01-01", True, id="year/after-first-day"),
-    pytest.param("after", "2025", "2025-01-02", False, id="year/after-second-day"),
-    pytest.param("before", "2025", "2024-12-31", False, id="year/before-day-before"),
-    pytest.param("before", "2025", "2025-01-01", True, id="year/before-first-day"),
-]
 DATED = {
     "signed": ("/api/v1/mous/", lambda on: mou({"signed_on": on})),
     "measured": ("/api/v1/channel-metrics/", lambda on: ChannelMetricFactory(measured_on=as_date(on))),
