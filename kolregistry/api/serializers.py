@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import Field, SkipField
+from rest_framework.relations import PKOnlyObject
 from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, internal_fields
@@ -44,6 +46,37 @@ def translated_label(model, name, field):
     return capfirst(model_field.verbose_name)
 
 
+def column_names(model):
+    """The attributes of ``model`` that hold a plain (non-relation) column's value."""
+    return {field.attname for field in model._meta.concrete_fields if not field.is_relation}
+
+
+def representation(serializer, field, columns):
+    """``instance -> value`` as DRF's ``Serializer.to_representation`` computes it for ``field``;
+    ``columns`` are the model's ``column_names()``."""
+    if isinstance(field, serializers.SerializerMethodField):
+        return getattr(serializer, field.method_name)
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = field.default_timezone()  # what enforce_timezone() would look up on every row
+    represent, attrs = field.to_representation, field.source_attrs
+    if len(attrs) == 1 and attrs[0] in columns and type(field).get_attribute is Field.get_attribute:
+        name = attrs[0]
+
+        def column(instance):
+            value = getattr(instance, name)
+            return None if value is None else represent(value)
+
+        return column
+
+    def generic(instance):
+        attribute = field.get_attribute(instance)  # may raise SkipField
+        if (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None:
+            return None
+        return represent(attribute)
+
+    return generic
+
+
 class RegistrySerializer(serializers.ModelSerializer):
     """Base of every registry serializer: ``id``, ``url``, ``display``, ``inferences``, and ``full_clean()`` on write.
 
@@ -67,11 +100,17 @@ class RegistrySerializer(serializers.ModelSerializer):
         return api_url(type(obj), obj.pk, self.context.get("request"))
 
     def get_fields(self):
-        fields = super().get_fields()
-        for name, field in fields.items():
-            # DRF labels declared fields with their English name ("Channel url"); ours are translated.
-            if not isinstance(field.label, Promise):
-                field.label = translated_label(self.Meta.model, name, field)
+        # DRF builds every field from the model on each instantiation; the fields depend only on the class,
+        # so they are built once and copied, as DRF copies its declared fields.
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            for name, field in built.items():
+                # DRF labels declared fields with their English name ("Channel url"); ours are translated.
+                if not isinstance(field.label, Promise):
+                    field.label = translated_label(self.Meta.model, name, field)
+            type(self)._built_fields = built
+        fields = copy.deepcopy(built)
         request = self.context.get("request")
         if request is not None and hides_internal_fields(request) and not documents_the_api(request):
             for name in INTERNAL_FIELD_NAMES:
@@ -80,12 +119,32 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         """Also leaves out the fields internal on this row (``PartnerScope.internal_unless_own``)."""
-        data = super().to_representation(instance)
+        data = {}
+        for name, represent in self.field_plan():
+            try:
+                data[name] = represent(instance)
+            except SkipField:
+                continue
         request = self.context.get("request")
         if request is not None and hides_internal_fields(request):
             for name in internal_fields(request, type(instance), instance):
                 data.pop(name, None)
         return data
+
+    def field_plan(self):
+        """``[(name, function instance -> value)]``: what DRF's ``to_representation`` gives, field by field.
+
+        Built once per serializer (a list's rows share it): a model column is read straight off the row,
+        skipping DRF's generic attribute lookup, and a date-time field resolves the current time zone once
+        rather than per row. Anything else takes DRF's own path.
+        """
+        plan = self.__dict__.get("_field_plan")
+        if plan is None:
+            columns = column_names(self.Meta.model)
+            plan = self._field_plan = [
+                (field.field_name, representation(self, field, columns)) for field in self._readable_fields
+            ]
+        return plan
 
     def to_internal_value(self, data):
         """Also refuses fields the serializer does not have, naming them: a typo must not be a silent no-op.

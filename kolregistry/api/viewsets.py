@@ -7,7 +7,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.renderers import JSONRenderer
 
 from kolregistry.access import scope_queryset, scope_related
 
@@ -16,6 +15,7 @@ from .export import CsvRenderer, csv_response
 from .fields import brief_serializer_for
 from .filters import RegistryFilterBackend, UpdatedSinceFilter
 from .history import HistoryMixin
+from .renderers import RegistryJSONRenderer
 from .schema import BRIEF_PARAMETER, FORMAT_PARAMETER
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
@@ -64,7 +64,8 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
     def handle_exception(self, exc):
         if isinstance(getattr(self.request, "accepted_renderer", None), CsvRenderer):
             # Errors are JSON whatever the format asked for.
-            self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+            self.request.accepted_renderer = RegistryJSONRenderer()
+            self.request.accepted_media_type = "application/json"
         if self.request.method not in SAFE_METHODS or not connection.in_atomic_block:
             return super().handle_exception(exc)
         # DRF's handler marks the innermost transaction for rollback, but a read opened none: inside a caller's
