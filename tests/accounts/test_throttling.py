@@ -3,9 +3,13 @@
 import os
 import subprocess
 import sys
+from unittest.mock import patch
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
+
+from accounts.throttling import SettingsRateThrottle
 
 from .conftest import PASSWORD, session_client, token_client
 
@@ -59,6 +63,57 @@ def test_a_token_s_burst_is_limited_within_its_hourly_budget(world, staff, setti
     client, _token, _key = token_client(staff)
     statuses = [client.get("/api/v1/mous/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+MINUTE = 60 * 29_000_000  # the start of a fixed one-minute window, in seconds since the epoch
+
+
+@pytest.fixture
+def ten_a_minute(settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "10/minute"}}
+
+
+@pytest.fixture
+def clock():
+    """The throttles' clock: set the time with ``clock.return_value``."""
+    with patch.object(SettingsRateThrottle, "timer") as timer:
+        yield timer
+
+
+def statuses_at(client, clock, time, count):
+    clock.return_value = time
+    return [client.get("/api/v1/mous/").status_code for _ in range(count)]
+
+
+def test_the_previous_window_s_requests_count_with_a_decaying_weight(world, staff, ten_a_minute, clock):
+    client, _token, _key = token_client(staff)
+    assert statuses_at(client, clock, MINUTE - 30, 11) == [200] * 10 + [429]
+
+    # 15 s into the next window, three quarters of the previous window's 10 still count: 7.5 + 3 reach 10.
+    assert statuses_at(client, clock, MINUTE + 15, 4) == [200, 200, 200, 429]
+    # 10 * (1 - t / 60) + 3 falls below 10 after t = 18 s.
+    assert client.get("/api/v1/mous/")["Retry-After"] == "3"
+    assert statuses_at(client, clock, MINUTE + 17.9, 1) == [429]
+    assert statuses_at(client, clock, MINUTE + 18.1, 1) == [200]
+
+
+def test_a_budget_spent_within_one_window_waits_for_its_weight_to_decay_in_the_next(world, staff, ten_a_minute, clock):
+    client, _token, _key = token_client(staff)
+    assert statuses_at(client, clock, MINUTE + 40, 11) == [200] * 10 + [429]
+    # 20 s left in this window; in the next, 10 * (1 - t / 60) must fall below 10: from its start.
+    assert client.get("/api/v1/mous/")["Retry-After"] == "20"
+    assert statuses_at(client, clock, MINUTE + 60.1, 1) == [200]
+
+
+def test_a_budget_is_two_integers_in_the_cache_whatever_its_size(world, staff, clock, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "10000/hour"}}
+    client, token, _key = token_client(staff)
+    hour = MINUTE // 3600
+    statuses_at(client, clock, hour * 3600 - 1, 20)
+    statuses_at(client, clock, hour * 3600 + 1, 30)
+    counters = cache.get_many([f"throttle_user_token-{token.pk}:{window}" for window in (hour - 1, hour)])
+    assert list(counters.values()) == [20, 30]
+    assert cache.get(f"throttle_user_token-{token.pk}") is None
 
 
 def settings_in_a_fresh_process(**environment):
