@@ -1,6 +1,8 @@
 """FilterSet building blocks shared by the apps' filtersets: scoped subqueries, search, slug and id filters."""
 
+import copy
 import datetime
+from functools import cache
 
 import django_filters
 from django import forms
@@ -11,6 +13,7 @@ from django.utils.html import format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -116,12 +119,44 @@ class RepeatedTextInput(forms.TextInput):
         return format_html_join("", "{}", ((box,) for box in boxes))
 
 
+@cache
+def filter_widgets(filterset_class):
+    """Each filter's widget, which knows the query parameters it reads (``min_followers``, ``followers_min``…).
+
+    Built on copies: a declared filter must not keep a form field, whose choices are scoped per request.
+    """
+    return {name: copy.deepcopy(filter_).field.widget for name, filter_ in filterset_class.base_filters.items()}
+
+
+def given_filters(filterset_class, data):
+    """The declared filters of ``filterset_class`` whose parameters ``data`` holds, empty ones included."""
+    return {
+        name: filterset_class.base_filters[name]
+        for name, widget in filter_widgets(filterset_class).items()
+        if not widget.value_omitted_from_data(data, {}, name)
+    }
+
+
 class RegistryFilterBackend(DjangoFilterBackend):
     """django-filter's backend, whose form in the browsable API asks for related rows' ids or slugs as text.
 
     A ``<select>`` would list every row of the related table: at a million rows, seconds of work and
     megabytes of HTML per page. Only the form's widgets change: the API reads and checks the same values.
     """
+
+    def filter_queryset(self, request, queryset, view):
+        # DjangoFilterBackend's, with only the filters the query names: an absent filter filters nothing, and
+        # copying every declared filter and building its form field is most of a small request's filtering.
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is None:
+            return queryset
+        kwargs = self.get_filterset_kwargs(request, queryset, view)
+        filterset = filterset_class.__new__(filterset_class)
+        filterset.base_filters = given_filters(filterset_class, kwargs["data"])
+        filterset.__init__(**kwargs)
+        if not filterset.is_valid() and self.raise_exception:
+            raise translate_validation(filterset.errors)
+        return filterset.qs
 
     def to_html(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)

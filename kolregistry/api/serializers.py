@@ -119,31 +119,34 @@ class RegistrySerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         """Also leaves out the fields internal on this row (``PartnerScope.internal_unless_own``)."""
+        plan, hides_internal = self.field_plan()
         data = {}
-        for name, represent in self.field_plan():
+        for name, represent in plan:
             try:
                 data[name] = represent(instance)
             except SkipField:
                 continue
-        request = self.context.get("request")
-        if request is not None and hides_internal_fields(request):
-            for name in internal_fields(request, type(instance), instance):
+        if hides_internal:
+            for name in internal_fields(self.context["request"], type(instance), instance):
                 data.pop(name, None)
         return data
 
     def field_plan(self):
-        """``[(name, function instance -> value)]``: what DRF's ``to_representation`` gives, field by field.
+        """``([(name, function instance -> value)], whether the caller misses internal fields)``.
 
-        Built once per serializer (a list's rows share it): a model column is read straight off the row,
-        skipping DRF's generic attribute lookup, and a date-time field resolves the current time zone once
-        rather than per row. Anything else takes DRF's own path.
+        Built once per serializer (a list's rows share it). The functions give what DRF's
+        ``to_representation`` gives, field by field: a model column is read straight off the row,
+        skipping DRF's generic attribute lookup, and a date-time field resolves the current time zone
+        once rather than per row. Anything else takes DRF's own path.
         """
         plan = self.__dict__.get("_field_plan")
         if plan is None:
             columns = column_names(self.Meta.model)
-            plan = self._field_plan = [
-                (field.field_name, representation(self, field, columns)) for field in self._readable_fields
-            ]
+            request = self.context.get("request")
+            plan = self._field_plan = (
+                [(field.field_name, representation(self, field, columns)) for field in self._readable_fields],
+                request is not None and hides_internal_fields(request),
+            )
         return plan
 
     def to_internal_value(self, data):

@@ -73,10 +73,14 @@ def ten_a_minute(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "10/minute"}}
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def clock():
-    """The throttles' clock: set the time with ``clock.return_value``."""
-    with patch.object(SettingsRateThrottle, "timer") as timer:
+    """The throttles' clock, stopped 10 s into a minute (and an hour): set the time with ``clock.return_value``.
+
+    Stopped, so that a test's few requests never straddle two windows, where the previous one's weight
+    would already have begun to decay.
+    """
+    with patch.object(SettingsRateThrottle, "timer", return_value=3600.0 * 480_000 + 10) as timer:
         yield timer
 
 

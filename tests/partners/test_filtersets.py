@@ -223,3 +223,14 @@ def test_empty_values_of_a_repeated_filter_are_ignored(api, roster):
     schannel = PartnerCompany.objects.get(slug="schannel")
     response = api.get(f"/api/v1/channels/?partner_id=&partner_id={schannel.pk}&partner_id=")
     assert [row["id"] for row in results(response)] == [roster["schannel"].pk]
+
+
+def test_a_filter_s_choices_are_scoped_anew_for_each_request(client, api, roster):
+    """The filters' widgets are kept between requests (to see which filters a query names); their choices are not."""
+    bhmedia_channel = [roster["bhmedia"].pk]
+    schannel = partner_client(client, PartnerCompany.objects.get(slug="schannel"))
+    for caller, status in [(api, 200), (schannel, 400), (api, 200), (schannel, 400)]:
+        response = caller.get("/api/v1/channels/", {"partner": "bhmedia"})
+        assert response.status_code == status
+        if status == 200:
+            assert [row["id"] for row in results(response)] == bhmedia_channel
