@@ -25,7 +25,7 @@ def drf_json(data, accepted_media_type=None):
 def test_list_and_detail_are_drf_s_bytes(api):
     kol = KolFactory(name="Nguyễn Đức Hiếu")
     # U+2028 and U+2029 are valid JSON but end a line in JavaScript: DRF escapes them.
-    channel = ChannelFactory(kol=kol, display_name="Hà Giang\u2028ơi\u2029 \u2013 🇻🇳 \"quoted\" \\ back")
+    channel = ChannelFactory(kol=kol, display_name='Hà Giang\u2028ơi\u2029 \u2013 🇻🇳 "quoted" \\ back')
     ChannelMetricFactory(channel=channel)
 
     for path in ("/api/v1/channels/", f"/api/v1/channels/{channel.pk}/", "/api/v1/channel-metrics/"):
