@@ -128,12 +128,19 @@ def filter_widgets(filterset_class):
     return {name: copy.deepcopy(filter_).field.widget for name, filter_ in filterset_class.base_filters.items()}
 
 
+def is_given(widget, data, name):
+    if isinstance(widget, forms.SelectMultiple):
+        # A form's empty <select multiple> sends nothing, so Django never calls it omitted; a query's is.
+        return name in data
+    return not widget.value_omitted_from_data(data, {}, name)
+
+
 def given_filters(filterset_class, data):
     """The declared filters of ``filterset_class`` whose parameters ``data`` holds, empty ones included."""
     return {
         name: filterset_class.base_filters[name]
         for name, widget in filter_widgets(filterset_class).items()
-        if not widget.value_omitted_from_data(data, {}, name)
+        if is_given(widget, data, name)
     }
 
 
