@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import Field, SkipField
-from rest_framework.relations import PKOnlyObject
+from rest_framework.relations import ManyRelatedField, PKOnlyObject
 from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, internal_fields
@@ -51,14 +52,35 @@ def column_names(model):
     return {field.attname for field in model._meta.concrete_fields if not field.is_relation}
 
 
+def prefetch_cache_name(model, name):
+    """Where ``prefetch_related(name)`` keeps the rows of ``model``'s to-many relation ``name``, or None."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    if isinstance(field, models.ManyToManyField):
+        return field.name
+    if isinstance(field, models.ManyToOneRel):  # a reverse foreign key: a KOL's channels
+        return field.cache_name
+    return None  # another kind of relation takes DRF's path
+
+
 def representation(serializer, field, columns):
     """``instance -> value`` as DRF's ``Serializer.to_representation`` computes it for ``field``;
     ``columns`` are the model's ``column_names()``."""
+    model = serializer.Meta.model
     if isinstance(field, serializers.SerializerMethodField):
         return getattr(serializer, field.method_name)
     if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
         field.timezone = field.default_timezone()  # what enforce_timezone() would look up on every row
     represent, attrs = field.to_representation, field.source_attrs
+
+    def generic(instance):
+        attribute = field.get_attribute(instance)  # may raise SkipField
+        if (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None:
+            return None
+        return represent(attribute)
+
     if len(attrs) == 1 and attrs[0] in columns and type(field).get_attribute is Field.get_attribute:
         name = attrs[0]
 
@@ -68,11 +90,15 @@ def representation(serializer, field, columns):
 
         return column
 
-    def generic(instance):
-        attribute = field.get_attribute(instance)  # may raise SkipField
-        if (attribute.pk if isinstance(attribute, PKOnlyObject) else attribute) is None:
-            return None
-        return represent(attribute)
+    cache_name = len(attrs) == 1 and isinstance(field, ManyRelatedField) and prefetch_cache_name(model, attrs[0])
+    if cache_name:
+
+        def prefetched(instance):
+            # DRF would build a related manager and clone its queryset for each row, to read the same rows.
+            rows = getattr(instance, "_prefetched_objects_cache", {}).get(cache_name)
+            return generic(instance) if rows is None else represent(rows)
+
+        return prefetched
 
     return generic
 
