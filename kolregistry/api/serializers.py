@@ -130,13 +130,12 @@ class RegistrySerializer(serializers.ModelSerializer):
         # so they are built once and copied, as DRF copies its declared fields.
         built = type(self).__dict__.get("_built_fields")
         if built is None:
-            built = super().get_fields()
-            for name, field in built.items():
-                # DRF labels declared fields with their English name ("Channel url"); ours are translated.
-                if not isinstance(field.label, Promise):
-                    field.label = translated_label(self.Meta.model, name, field)
-            type(self)._built_fields = built
-        fields = copy.deepcopy(built)
+            built = type(self)._built_fields = super().get_fields()
+        fields = copy.deepcopy(built)  # a copy is made from the field's arguments: labels are set after it
+        for name, field in fields.items():
+            # DRF labels declared fields with their English name ("Channel url"); ours are translated.
+            if not isinstance(field.label, Promise):
+                field.label = translated_label(self.Meta.model, name, field)
         request = self.context.get("request")
         if request is not None and hides_internal_fields(request) and not documents_the_api(request):
             for name in INTERNAL_FIELD_NAMES:
