@@ -9,6 +9,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
 from accounts.roles import MINISTRY_STAFF
+from campaigns.api.views import CampaignViewSet
+from campaigns.filtersets import CampaignFilterSet
+from campaigns.models import Campaign
 from partners.api.views import ChannelViewSet, KolViewSet, MouViewSet, PersonViewSet, RosterMembershipViewSet
 from partners.filtersets import ChannelFilterSet, KolFilterSet, MouFilterSet, PersonFilterSet, RosterMembershipFilterSet
 from partners.models import Agency, Channel, Kol, Mou, Person, RosterMembership
@@ -182,6 +185,13 @@ def test_a_frequent_search_term_walks_the_order_index_to_the_page():
     fill_search_tables()
     assert "channel_display_name_id_idx" in plan(ChannelViewSet, ChannelFilterSet, "q=channel", ordered=True)
     assert "kol_name_id_idx" in plan(KolViewSet, KolFilterSet, "q=creator", ordered=True)
+
+
+@pytest.mark.usefixtures("postgresql")
+def test_a_campaign_page_is_read_from_the_name_index():
+    # Without it, each page sorted every campaign joined to its MOU: 118 ms at 20,000 campaigns (benchmark scale 10).
+    Campaign.objects.bulk_create(Campaign(name=f"Campaign {n}", slug=f"campaign-{n}") for n in range(2000))
+    assert "campaign_name_id_idx" in plan(CampaignViewSet, CampaignFilterSet, "", ordered=True)
 
 
 @pytest.mark.usefixtures("postgresql")
