@@ -223,6 +223,16 @@ EQUIVALENT = {
     "kolregistry.api.pagination.xǁRegistryPaginationǁget_page_size__mutmut_11": "the value is digits only",
     "kolregistry.api.parsers.xǁRegistryJSONParserǁparse__mutmut_3": "JSONParser does not read the media type",
     "kolregistry.api.filters.xǁScopedChoicesMixinǁget_queryset__mutmut_2": "the callable queryset ignores it",
+    "kolregistry.api.filters.x_is_given__mutmut_4": "no filter widget reads files (a query has none)",
+    "kolregistry.api.filters.xǁRegistryFilterBackendǁfilter_queryset__mutmut_10": (
+        "DjangoFilterBackend.get_filterset_kwargs() does not read the view"
+    ),
+    **{
+        f"kolregistry.api.filters.xǁRegistryFilterBackendǁfilter_queryset__mutmut_{n}": (
+            "get_filterset_class() reads the queryset only to assert its model is the filterset's (None: no check)"
+        )
+        for n in (3, 5)
+    },
     "partners.filtersets.x_overlapping__mutmut_3": "condition starts as Q(), which & or | turns into the other side",
     "partners.filtersets.x_overlapping__mutmut_4": "condition starts as Q(), which & or | turns into the other side",
     **{f"kolregistry.access.x_access_for__mutmut_{n}": _SAME_CALLER for n in (9, 14, 15, 24, 29, 30)},
