@@ -224,11 +224,11 @@ EQUIVALENT = {
     "kolregistry.api.parsers.xǁRegistryJSONParserǁparse__mutmut_3": "JSONParser does not read the media type",
     "kolregistry.api.filters.xǁScopedChoicesMixinǁget_queryset__mutmut_2": "the callable queryset ignores it",
     "kolregistry.api.filters.x_is_given__mutmut_4": "no filter widget reads files (a query has none)",
-    "kolregistry.api.filters.xǁRegistryFilterBackendǁfilter_queryset__mutmut_10": (
+    "kolregistry.api.filters.xǁRegistryFilterBackendǁget_filterset__mutmut_10": (
         "DjangoFilterBackend.get_filterset_kwargs() does not read the view"
     ),
     **{
-        f"kolregistry.api.filters.xǁRegistryFilterBackendǁfilter_queryset__mutmut_{n}": (
+        f"kolregistry.api.filters.xǁRegistryFilterBackendǁget_filterset__mutmut_{n}": (
             "get_filterset_class() reads the queryset only to assert its model is the filterset's (None: no check)"
         )
         for n in (3, 5)

@@ -13,7 +13,6 @@ from django.utils.html import format_html_join
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError as DrfValidationError
@@ -151,22 +150,20 @@ class RegistryFilterBackend(DjangoFilterBackend):
     megabytes of HTML per page. Only the form's widgets change: the API reads and checks the same values.
     """
 
-    def filter_queryset(self, request, queryset, view):
-        # DjangoFilterBackend's, with only the filters the query names: an absent filter filters nothing, and
-        # copying every declared filter and building its form field is most of a small request's filtering.
+    def get_filterset(self, request, queryset, view):
+        """The filterset with only the filters the query names: an absent filter filters nothing, and copying
+        every declared filter and building its form field is most of a small request's filtering."""
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None:
-            return queryset
+            return None
         kwargs = self.get_filterset_kwargs(request, queryset, view)
         filterset = filterset_class.__new__(filterset_class)
         filterset.base_filters = given_filters(filterset_class, kwargs["data"])
         filterset.__init__(**kwargs)
-        if not filterset.is_valid() and self.raise_exception:
-            raise translate_validation(filterset.errors)
-        return filterset.qs
+        return filterset
 
     def to_html(self, request, queryset, view):
-        filterset = self.get_filterset(request, queryset, view)
+        filterset = super().get_filterset(request, queryset, view)  # the form shows every filter
         if filterset is None:
             return None
         for field in filterset.form.fields.values():
