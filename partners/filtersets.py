@@ -7,6 +7,7 @@ a slug (channels, MOUs) filter by id only. Invalid values fail the form, which t
 import django_filters
 from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from kolregistry.api.filters import (
@@ -21,6 +22,7 @@ from kolregistry.api.filters import (
 
 from .choices import AgencyKind, KolKind, MouPersonRole, MouSide, MouStatus, PartnerKind, Platform
 from .models import (
+    FOLLOWERS_RANK,
     Agency,
     Channel,
     ChannelMetric,
@@ -84,6 +86,18 @@ class KolFilterSet(RegistryFilterSet):
         fields = ("q", "kind", "nationality", "mou")
 
 
+class FollowersFilter(IntegerFilter):
+    """A bound on the latest follower count, written on ``FOLLOWERS_RANK``, the expression the follower order's
+    index holds: the range becomes that index scan's bounds, not a filter on every row above it."""
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        if self.lookup_expr == "gte":  # never negative, so the uncounted channels' -1 stays out
+            return queryset.filter(GreaterThanOrEqual(FOLLOWERS_RANK, value))
+        return queryset.filter(GreaterThanOrEqual(FOLLOWERS_RANK, 0), LessThanOrEqual(FOLLOWERS_RANK, value))
+
+
 class ChannelFilterSet(RegistryFilterSet):
     """``/api/v1/channels/``; ``ordering`` is handled by the view (it drives the keyset pagination)."""
 
@@ -99,8 +113,8 @@ class ChannelFilterSet(RegistryFilterSet):
     kol_id = id_filter(Kol, "kol")
     agency = slug_filter(Agency, "agency")
     agency_id = id_filter(Agency, "agency")
-    min_followers = IntegerFilter(field_name="followers", lookup_expr="gte", min_value=0)
-    max_followers = IntegerFilter(field_name="followers", lookup_expr="lte", min_value=0)
+    min_followers = FollowersFilter(field_name="followers", lookup_expr="gte", min_value=0)
+    max_followers = FollowersFilter(field_name="followers", lookup_expr="lte", min_value=0)
     mou = id_filter(Mou, single=True, method="filter_mou")
     campaign = SlugFilter(
         queryset=campaign_queryset,

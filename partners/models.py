@@ -41,6 +41,9 @@ from .choices import (
 
 PLATFORM_LABELS = dict(Platform.choices)
 
+# A channel's place in ?ordering=followers: channels without a count sort as -1, so the keyset is never NULL.
+FOLLOWERS_RANK = Coalesce("followers", Value(-1))
+
 # An MOU in force whose end is this close is "expiring within 30 days" (and no longer merely in its notice period).
 EXPIRY_ALERT_DAYS = 30
 # The longest notice period an MOU may have (ten years).
@@ -347,7 +350,7 @@ class Channel(SearchableModel):
             models.Index(fields=["followers"], name="channel_followers_idx"),
             # The API's orders, ?ordering=name (the default) and ?ordering=-followers (NULL as -1).
             models.Index(fields=["display_name", "id"], name="channel_display_name_id_idx"),
-            models.Index(Coalesce("followers", Value(-1)), F("id"), name="channel_followers_rank_idx"),
+            models.Index(FOLLOWERS_RANK, F("id"), name="channel_followers_rank_idx"),
             # The dashboard's largest channels of each platform.
             models.Index(fields=["platform", "-followers", "id"], name="channel_platform_followers_idx"),
             # ?updated_since= on 100k channels.

@@ -1,8 +1,7 @@
 """Viewsets for the partners resources, each with the queryset its serializer needs."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -16,6 +15,7 @@ from kolregistry.api.parsers import RegistryMultiPartParser
 from kolregistry.api.viewsets import RegistryViewSet
 from partners import filtersets, services
 from partners.models import (
+    FOLLOWERS_RANK,
     Agency,
     Channel,
     ChannelMetric,
@@ -89,8 +89,7 @@ class KolViewSet(RegistryViewSet):
 class ChannelViewSet(RegistryViewSet):
     """Channels with their owner and latest follower count."""
 
-    # Channels without a count sort as -1, so the keyset position is never NULL.
-    queryset = Channel.objects.select_related("kol", "agency").annotate(followers_rank=Coalesce("followers", Value(-1)))
+    queryset = Channel.objects.select_related("kol", "agency").annotate(followers_rank=FOLLOWERS_RANK)
     serializer_class = partner_serializers.ChannelSerializer
     filterset_class = filtersets.ChannelFilterSet
     ordering = ("display_name", "id")
