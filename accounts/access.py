@@ -9,31 +9,19 @@ Named by ``settings.REGISTRY_ACCESS_RESOLVER``; the core's ``scope_queryset`` ap
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.contrib.auth.models import Permission
+from django.db.models import OuterRef, Q
 
 from kolregistry.access import NO_ACCESS, Access
+from kolregistry.prepared import PreparedQuery
 
-from .models import ApiToken, PartnerAccount
-from .roles import MINISTRY_ADMINISTRATORS, MINISTRY_ROLES
+from .models import ROLE_COLUMNS, ApiToken, role_annotations
+from .roles import MINISTRY_ROLES
 
 
 def request_token(request):
     auth = getattr(request, "auth", None)
     return auth if isinstance(auth, ApiToken) else None
-
-
-def role_annotations(user_id):
-    """What ``resolve_access`` needs to know of the user ``user_id`` (an expression), as annotations.
-
-    The token lookup adds them to its query, so that a token request resolves its access with no query of its own.
-    """
-    ministry_groups = Group.objects.filter(user=user_id)
-    return {
-        "owner_partner_id": Subquery(PartnerAccount.objects.filter(user=user_id).values("partner_id")[:1]),
-        "owner_in_ministry_role": Exists(ministry_groups.filter(name__in=MINISTRY_ROLES)),
-        "owner_ministry_administrator": Exists(ministry_groups.filter(name=MINISTRY_ADMINISTRATORS)),
-    }
 
 
 def user_roles(request, user):
@@ -45,17 +33,25 @@ def user_roles(request, user):
     else:
         users = get_user_model().objects.filter(pk=user.pk)
         source = users.annotate(**role_annotations(OuterRef("pk"))).only("pk").get()
-    return source.owner_partner_id, source.owner_in_ministry_role, source.owner_ministry_administrator
+    return tuple(getattr(source, name) for name in ROLE_COLUMNS)
+
+
+def user_permissions(user_id):
+    permissions = Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id))
+    return permissions.values("content_type__app_label", "codename")
+
+
+# Run on every API request of a ministry staff member. The marker is no user's id.
+USER_PERMISSIONS = PreparedQuery(user_permissions, marker=-1)
 
 
 def load_permissions(user):
     """Load ``user``'s permissions, their own and their groups', in one query where Django's ModelBackend
     makes two; ``user.has_perm`` then answers from them, as it does from the backend's own cache."""
     if user.is_active and not hasattr(user, "_perm_cache"):
-        permissions = Permission.objects.filter(Q(user=user) | Q(group__user=user))
         user._perm_cache = {
-            f"{app_label}.{codename}"
-            for app_label, codename in permissions.values_list("content_type__app_label", "codename")
+            f"{row['content_type__app_label']}.{row['codename']}"
+            for row in USER_PERMISSIONS(user.pk, using=user._state.db)
         }
 
 

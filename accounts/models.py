@@ -5,14 +5,20 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import PartnerScope
 from kolregistry.models import TimeStampedModel
+from kolregistry.prepared import PreparedQuery
+
+from .roles import MINISTRY_ADMINISTRATORS, MINISTRY_ROLES
 
 TOKEN_PREFIX_LENGTH = 8
 # last_used_at is written at most this often per token, so authenticating stays a read.
@@ -50,6 +56,39 @@ class PartnerAccount(TimeStampedModel):
         return f"{self.user} @ {self.partner}"
 
 
+ROLE_COLUMNS = ("owner_partner_id", "owner_in_ministry_role", "owner_ministry_administrator")
+
+
+def role_annotations(user_id):
+    """What access resolution needs to know of the user ``user_id`` (an expression), as the annotations
+    ``ROLE_COLUMNS``: their partner company, whether they are in a ministry role, and among its administrators."""
+    ministry_groups = Group.objects.filter(user=user_id)
+    expressions = (
+        Subquery(PartnerAccount.objects.filter(user=user_id).values("partner_id")[:1]),
+        Exists(ministry_groups.filter(name__in=MINISTRY_ROLES)),
+        Exists(ministry_groups.filter(name=MINISTRY_ADMINISTRATORS)),
+    )
+    return dict(zip(ROLE_COLUMNS, expressions, strict=True))
+
+
+def tokens_with_prefix(prefix):
+    """The tokens whose key starts with ``prefix``: every column, the owner's as ``user_<column>``, and the
+    owner's roles (``role_annotations``), so that authenticating a request takes this one query."""
+    user_columns = {f"user_{field.attname}": F(f"owner__{field.attname}") for field in user_fields()}
+    token_columns = [field.attname for field in ApiToken._meta.concrete_fields]
+    return ApiToken.objects.filter(prefix=prefix).values(
+        *token_columns, **user_columns, **role_annotations(OuterRef("owner_id"))
+    )
+
+
+def user_fields():
+    return get_user_model()._meta.concrete_fields
+
+
+# Run on every API request with a token.
+TOKEN_LOOKUP = PreparedQuery(tokens_with_prefix, marker="\0prefix")
+
+
 class ApiTokenQuerySet(models.QuerySet):
     def issue(self, *, owner, name, read_only=False, partner=None, expires_at=None):
         """Create a validated token and return ``(token, key)``; the key exists only in this return value."""
@@ -60,11 +99,14 @@ class ApiTokenQuerySet(models.QuerySet):
         return token, key
 
     def get_by_key(self, key):
-        """The token whose key is ``key`` (revoked and expired included), or None."""
+        """The token whose key is ``key`` (revoked and expired included), or None.
+
+        Its owner comes with it, and the owner's roles as the attributes ``role_annotations`` names.
+        """
         digest = hash_key(key)
-        for token in self.filter(prefix=key[:TOKEN_PREFIX_LENGTH]).select_related("owner", "partner"):
-            if hmac.compare_digest(token.key_hash, digest):
-                return token
+        for row in TOKEN_LOOKUP(key[:TOKEN_PREFIX_LENGTH], using=self.db):
+            if hmac.compare_digest(row["key_hash"], digest):
+                return ApiToken.from_row(row, self.db)
         return None
 
 
@@ -108,6 +150,18 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def from_row(cls, row, using):
+        """The token, with its owner and the owner's roles, of a ``tokens_with_prefix`` row."""
+        names = [field.attname for field in cls._meta.concrete_fields]
+        token = cls.from_db(using, names, [row[name] for name in names])
+        names = [field.attname for field in user_fields()]
+        owner = get_user_model().from_db(using, names, [row[f"user_{name}"] for name in names])
+        cls.owner.field.set_cached_value(token, owner)
+        for name in ROLE_COLUMNS:
+            setattr(token, name, row[name])
+        return token
 
     @property
     def is_revoked(self):

@@ -3,11 +3,12 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, hash_key
+from accounts.models import ApiToken, PartnerAccount, hash_key
 from partners.models import Mou
 
 from .conftest import token_client
@@ -95,6 +96,25 @@ def test_token_of_an_inactive_owner_is_401(world, staff):
     staff.is_active = False
     staff.save()
     assert client.get("/api/v1/mous/").status_code == 401
+
+
+def test_each_token_request_answers_as_that_tokens_owner(world, staff, schannel_user):
+    # The token lookup's SQL is compiled once and reused: every request must still bring its own owner's rights.
+    staff_client, _token, _key = token_client(staff)
+    partner_client, _token, _key = token_client(schannel_user)
+    for _ in range(2):
+        assert {row["id"] for row in staff_client.get("/api/v1/mous/").json()} == {world.mou_s.pk, world.mou_v.pk}
+        assert {row["id"] for row in partner_client.get("/api/v1/mous/").json()} == {world.mou_s.pk}
+
+
+def test_a_token_follows_a_change_of_its_owners_rights_at_once(world, staff):
+    client, _token, _key = token_client(staff)
+    assert client.get("/api/v1/mous/").status_code == 200
+    PartnerAccount.objects.create(user=staff, partner=world.vitamin)
+    assert {row["id"] for row in client.get("/api/v1/mous/").json()} == {world.mou_v.pk}
+    staff.partner_account.delete()
+    staff.groups.first().permissions.remove(Permission.objects.get(codename="view_mou"))
+    assert client.get("/api/v1/mous/").status_code == 403
 
 
 def test_read_only_token_may_read(world, staff):
