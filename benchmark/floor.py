@@ -102,6 +102,9 @@ LEFT JOIN partners_agency a ON a.id = c.agency_id
 """
 BY_NAME = "ORDER BY c.display_name, c.id"
 BY_FOLLOWERS = "ORDER BY COALESCE(c.followers, -1) DESC, c.id DESC"
+# A follower range on the order's expression, so that it bounds the order index's scan (never negative: the
+# channels without a count, ranked -1, stay out).
+FOLLOWER_RANGE = "COALESCE(c.followers, -1) >= %s AND COALESCE(c.followers, -1) <= %s"
 # On a partner's roster on a date: its parameters are the partner's id and the date twice.
 ON_ROSTER = (
     "c.id IN (SELECT m.channel_id FROM partners_rostermembership m WHERE m.partner_id = %s"
@@ -171,7 +174,7 @@ def roster(base, partner_id, day, limit=PAGE_SIZE):
 
 def channels_by_followers(base, platforms, min_followers, max_followers, limit=PAGE_SIZE):
     """R2: platform and follower range, the most followed first."""
-    where = "c.platform = ANY(%s) AND c.followers >= %s AND c.followers <= %s"
+    where = f"c.platform = ANY(%s) AND {FOLLOWER_RANGE}"
     return ChannelPage(base).list(where, [list(platforms), min_followers, max_followers], BY_FOLLOWERS, limit)
 
 
@@ -184,7 +187,7 @@ def channel_search(base, terms, limit=PAGE_SIZE):
 def channels_filtered(base, terms, platforms, partner_id, day, min_followers, max_followers, limit=PAGE_SIZE):
     """R5: search, platforms, a partner's roster on a date and a follower range, the most followed first."""
     search, search_params = search_condition(terms)
-    where = f"{search} AND c.platform = ANY(%s) AND c.followers >= %s AND c.followers <= %s AND {ON_ROSTER}"
+    where = f"{search} AND c.platform = ANY(%s) AND {FOLLOWER_RANGE} AND {ON_ROSTER}"
     params = [*search_params, list(platforms), min_followers, max_followers, partner_id, day, day]
     return ChannelPage(base).list(where, params, BY_FOLLOWERS, limit)
 
