@@ -127,6 +127,8 @@ class Hashtag(SourcedModel):
             ),
         ]
 
+    brief_fields = ("name",)
+
     def __str__(self):
         return f"#{self.name}"
 
@@ -202,6 +204,8 @@ class Campaign(SearchableModel):
             # The API's order (?ordering=name, the default): a page is read from the index, not a sort of all.
             models.Index(fields=["name", "id"], name="campaign_name_id_idx"),
         ]
+
+    brief_fields = ("name",)
 
     def __str__(self):
         return self.name

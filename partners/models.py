@@ -137,6 +137,8 @@ class Agency(SearchableModel):
             ),
         ]
 
+    brief_fields = ("name", "acronym")
+
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
@@ -220,6 +222,8 @@ class PartnerCompany(SearchableModel):
             ),
         ]
 
+    brief_fields = ("short_name",)
+
     def __str__(self):
         return self.short_name
 
@@ -266,6 +270,8 @@ class Kol(SearchableModel):
                 violation_error_message=_("Use a two-letter ISO 3166 country code, e.g. VN or LA."),
             ),
         ]
+
+    brief_fields = ("name", "name_en")
 
     def __str__(self):
         if self.name_en and self.name_en != self.name:
@@ -356,6 +362,8 @@ class Channel(SearchableModel):
             # ?updated_since= on 100k channels.
             models.Index(fields=["updated_at"], name="channel_updated_at_idx"),
         ]
+
+    brief_fields = ("display_name", "handle", "platform")
 
     def __str__(self):
         name = self.display_name or self.handle or _("unnamed channel")
@@ -852,6 +860,8 @@ class Mou(SearchableModel):
             models.Index(fields=["title", "id"], name="mou_title_id_idx"),
         ]
 
+    brief_fields = ("title",)
+
     def __str__(self):
         return self.title
 
@@ -987,6 +997,8 @@ class Person(SearchableModel):
                 violation_error_message=_("A phone number has only digits, spaces, +, - and parentheses."),
             ),
         ]
+
+    brief_fields = ("name", "name_en")
 
     def __str__(self):
         if self.name_en and self.name_en != self.name:

@@ -31,6 +31,17 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_prepared_queries():
+    """Each test compiles the prepared queries anew, as a new process does, so that a change to their queryset
+    (a mutant, say) is not hidden behind SQL an earlier test compiled."""
+    from accounts.access import USER_PERMISSIONS
+    from accounts.models import TOKEN_LOOKUP
+
+    for query in (TOKEN_LOOKUP, USER_PERMISSIONS):
+        query.compiled.clear()
+
+
 @pytest.fixture
 def demo_data(db):
     """The demo data set built from the five source articles."""

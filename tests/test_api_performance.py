@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
@@ -92,6 +93,23 @@ def test_list_query_count_does_not_grow_with_the_page(api, django_assert_max_num
         response = api.get(f"/api/v1/{resource}/?limit=200")
     assert response.status_code == 200
     assert len(response.json()["results"]) == rows
+
+
+def test_a_list_reads_only_the_brief_columns_of_its_joined_rows(api):
+    # Compiling the columns a list does not show was most of compiling an MOU page's query.
+    agency = AgencyFactory(name="Cục Thông tin đối ngoại", acronym="CTTĐN")
+    mou = MouFactory(agency=agency, renews=MouFactory(agency=agency, title="MOU 2021-2024"))
+    with CaptureQueriesContext(connection) as captured:
+        listed = {row["id"]: row for row in api.get("/api/v1/mous/?limit=10").json()["results"]}
+    page = next(query["sql"] for query in captured if query["sql"].startswith('SELECT "partners_mou"."id"'))
+    assert '"partners_agency"."acronym"' in page and '"partners_agency"."search_text"' not in page
+    assert '"partners_partnercompany"."short_name"' in page and '"partners_partnercompany"."tax_code"' not in page
+    detail = api.get(f"/api/v1/mous/{mou.pk}/").json()
+    assert {name: listed[mou.pk][name] for name in ("agency", "partner", "renews")} == {
+        name: detail[name] for name in ("agency", "partner", "renews")
+    }
+    assert detail["agency"]["display"] == "Cục Thông tin đối ngoại (CTTĐN)"
+    assert detail["renews"]["display"] == "MOU 2021-2024"
 
 
 @pytest.mark.parametrize("rows", [1, 200])

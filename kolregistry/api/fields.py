@@ -50,6 +50,27 @@ def api_url(model, pk, request):
     return f"{head}{pk}{tail}"
 
 
+def joined_briefly(queryset):
+    """``queryset`` without the columns of its joined rows (``select_related``) that their brief forms do not show.
+
+    A list shows each joined row as ``{id, url, display, slug}``; ``display`` is ``str()``, which reads the
+    model's ``brief_fields``. Compiling the other columns was most of compiling an MOU page's query. A model
+    without ``brief_fields``, and a row that joins further rows, keep every column.
+    """
+    relations = queryset.query.select_related
+    if not isinstance(relations, dict):
+        return queryset
+    unshown = []
+    for name, further in relations.items():
+        related = queryset.model._meta.get_field(name).related_model
+        shown = getattr(related, "brief_fields", None)
+        if shown is None or further:
+            continue
+        shown = {related._meta.pk.name, "slug", *shown}
+        unshown += [f"{name}__{field.name}" for field in related._meta.concrete_fields if field.name not in shown]
+    return queryset.defer(*unshown)
+
+
 def brief_representation(obj, request):
     data = {
         "id": obj.pk,

@@ -12,7 +12,7 @@ from kolregistry.access import scope_queryset, scope_related
 
 from .concurrency import OptimisticConcurrencyMixin
 from .export import CsvRenderer, csv_response
-from .fields import brief_serializer_for
+from .fields import brief_serializer_for, joined_briefly
 from .filters import RegistryFilterBackend, UpdatedSinceFilter
 from .history import HistoryMixin
 from .renderers import RegistryJSONRenderer
@@ -91,7 +91,9 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
         queryset = super().get_queryset()
         if self.brief:
             queryset = queryset.prefetch_related(None)
-        return self.scoped(queryset)
+        queryset = self.scoped(queryset)
+        # A detail or a write may read more of a related row (validation does); a list shows it brief.
+        return joined_briefly(queryset) if self.action == "list" else queryset
 
     def scoped(self, queryset):
         """The caller's rows of ``queryset``, with only the caller's related rows joined or prefetched.
