@@ -9,13 +9,12 @@ Named by ``settings.REGISTRY_ACCESS_RESOLVER``; the core's ``scope_queryset`` ap
 """
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.db.models import OuterRef, Q
 
 from kolregistry.access import NO_ACCESS, Access
 from kolregistry.prepared import PreparedQuery
 
-from .models import ROLE_COLUMNS, ApiToken, role_annotations
+from .models import ROLE_COLUMNS, ApiToken, permission_codes, permission_set, role_annotations
 from .roles import MINISTRY_ROLES
 
 
@@ -37,22 +36,21 @@ def user_roles(request, user):
 
 
 def user_permissions(user_id):
-    permissions = Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id))
-    return permissions.values("content_type__app_label", "codename")
+    users = get_user_model().objects.filter(pk=user_id)
+    return users.values(codes=permission_codes(OuterRef("pk")))
 
 
-# Run on every API request of a ministry staff member. The marker is no user's id.
+# Run on every API request of a ministry staff member signed in with a session. The marker is no user's id.
 USER_PERMISSIONS = PreparedQuery(user_permissions, marker=-1)
 
 
 def load_permissions(user):
     """Load ``user``'s permissions, their own and their groups', in one query where Django's ModelBackend
-    makes two; ``user.has_perm`` then answers from them, as it does from the backend's own cache."""
+    makes two; ``user.has_perm`` then answers from them, as it does from the backend's own cache. A token's
+    owner has them already: the token lookup loaded them."""
     if user.is_active and not hasattr(user, "_perm_cache"):
-        user._perm_cache = {
-            f"{row['content_type__app_label']}.{row['codename']}"
-            for row in USER_PERMISSIONS(user.pk, using=user._state.db)
-        }
+        rows = USER_PERMISSIONS(user.pk, using=user._state.db)
+        user._perm_cache = permission_set(rows[0]["codes"] if rows else None)
 
 
 def resolve_access(request):

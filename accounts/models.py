@@ -6,15 +6,17 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kolregistry.access import PartnerScope
+from kolregistry.db import CommaList
 from kolregistry.models import TimeStampedModel
 from kolregistry.prepared import PreparedQuery
 
@@ -71,13 +73,35 @@ def role_annotations(user_id):
     return dict(zip(ROLE_COLUMNS, expressions, strict=True))
 
 
+def permission_codes(user_id):
+    """The permissions of the user ``user_id`` (an expression), their own and their groups', as one text:
+    ``"app_label.codename"`` joined by commas, or NULL for none. ``permission_set()`` reads it."""
+    permissions = Permission.objects.filter(Q(user=user_id) | Q(group__user=user_id)).order_by()
+    code = Concat("content_type__app_label", Value("."), "codename")
+    # Grouped by a constant: one row, whatever the number of permissions.
+    return Subquery(permissions.values(all=Value(1)).values(codes=CommaList(code)))
+
+
+def permission_set(codes):
+    """``permission_codes()``'s text as the set ``User.has_perm`` looks in: ``{"partners.view_mou", …}``."""
+    return set(codes.split(",")) if codes else set()
+
+
+def owner_column(attname):
+    """The name under which ``tokens_with_prefix`` gives the owner's column ``attname``."""
+    return f"user_{attname}"
+
+
 def tokens_with_prefix(prefix):
-    """The tokens whose key starts with ``prefix``: every column, the owner's as ``user_<column>``, and the
-    owner's roles (``role_annotations``), so that authenticating a request takes this one query."""
-    user_columns = {f"user_{field.attname}": F(f"owner__{field.attname}") for field in user_fields()}
+    """The tokens whose key starts with ``prefix``: every column, the owner's (``owner_column()``), and the
+    owner's roles (``role_annotations``) and permissions, so that authenticating a request takes this one query."""
+    user_columns = {owner_column(field.attname): F(f"owner__{field.attname}") for field in user_fields()}
     token_columns = [field.attname for field in ApiToken._meta.concrete_fields]
     return ApiToken.objects.filter(prefix=prefix).values(
-        *token_columns, **user_columns, **role_annotations(OuterRef("owner_id"))
+        *token_columns,
+        **user_columns,
+        **role_annotations(OuterRef("owner_id")),
+        owner_permissions=permission_codes(OuterRef("owner_id")),
     )
 
 
@@ -89,7 +113,7 @@ def user_fields():
 TOKEN_LOOKUP = PreparedQuery(tokens_with_prefix, marker="\0prefix")
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenManager(models.Manager):
     def issue(self, *, owner, name, read_only=False, partner=None, expires_at=None):
         """Create a validated token and return ``(token, key)``; the key exists only in this return value."""
         token = self.model(owner=owner, name=name, read_only=read_only, partner=partner, expires_at=expires_at)
@@ -101,12 +125,13 @@ class ApiTokenQuerySet(models.QuerySet):
     def get_by_key(self, key):
         """The token whose key is ``key`` (revoked and expired included), or None.
 
-        Its owner comes with it, and the owner's roles as the attributes ``role_annotations`` names.
+        Its owner comes with it, with the owner's permissions loaded and the owner's roles as the attributes
+        ``role_annotations`` names: one query.
         """
         digest = hash_key(key)
         for row in TOKEN_LOOKUP(key[:TOKEN_PREFIX_LENGTH], using=self.db):
             if hmac.compare_digest(row["key_hash"], digest):
-                return ApiToken.from_row(row, self.db)
+                return self.model.from_row(row, self.db)
         return None
 
 
@@ -140,7 +165,7 @@ class ApiToken(TimeStampedModel):
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
-    objects = ApiTokenQuerySet.as_manager()
+    objects = ApiTokenManager()
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
@@ -153,11 +178,13 @@ class ApiToken(TimeStampedModel):
 
     @classmethod
     def from_row(cls, row, using):
-        """The token, with its owner and the owner's roles, of a ``tokens_with_prefix`` row."""
+        """The token of a ``tokens_with_prefix`` row, with its owner (permissions loaded) and the owner's roles."""
         names = [field.attname for field in cls._meta.concrete_fields]
         token = cls.from_db(using, names, [row[name] for name in names])
         names = [field.attname for field in user_fields()]
-        owner = get_user_model().from_db(using, names, [row[f"user_{name}"] for name in names])
+        owner = get_user_model().from_db(using, names, [row[owner_column(name)] for name in names])
+        # Where Django's ModelBackend keeps a user's permissions once it has loaded them.
+        owner._perm_cache = permission_set(row["owner_permissions"])
         cls.owner.field.set_cached_value(token, owner)
         for name in ROLE_COLUMNS:
             setattr(token, name, row[name])

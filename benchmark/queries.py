@@ -38,6 +38,7 @@ API = floor.API_PATH
 SEARCH_TERMS = ("nguyen", "Nguyễn", "đức", "quang ninh", "ng")
 SEARCHED = ("channels", "kols", "mous")
 NAIVE = "/benchmark/naive/"
+STACK = "/benchmark/stack/"
 HOST = "testserver"
 FLOOR_BASE = f"http://{HOST}{API}"
 DEEP = 0.9
@@ -348,7 +349,8 @@ def measure(repeat=5, stdout=None):
     """Time R1-R8 under A, B and C, each warmed up once and then run ``repeat`` times.
 
     ``{"probes": {...}, "R1": {"A": {"median_ms", "p95_ms", "queries", "kb"}, "B": {...}, "C": {...}, "url": B's URL,
-    "rows": n, "ok": bool[, "message": why not]}, ...}``; an implementation that failed has ``{"error": ...}``.
+    "rows": n, "ok": bool[, "message": why not]}, ..., "stack": {"median_ms", ...}}``; an implementation that failed
+    has ``{"error": ...}``. ``stack`` is B's stack answering an empty page (``benchmark.stack``).
     """
     write = stdout.write if stdout else (lambda text: None)
     probes = choose_probes()
@@ -367,9 +369,19 @@ def measure(repeat=5, stdout=None):
                     result["R3"]["message"] = "not run: no agency in the data has subordinate agencies"
                 result[case.name] = run_case(case, clients, repeat)
                 write(summary(case.name, result[case.name]) + "\n")
+            result["stack"] = measure_stack(clients["B"], repeat)
+            write(f"The stack's empty page: {result['stack']}\n")
     finally:
         ApiToken.objects.filter(pk__in=[token.pk for token, _key in tokens.values()]).delete()
     return result
+
+
+def measure_stack(client, repeat):
+    """B's stack answering an empty page (``benchmark.stack``): what B costs before reading a row."""
+    try:
+        return timed(client(STACK), repeat)[1]
+    except Failed as error:
+        return {"error": str(error)}
 
 
 def summary(name, row):
@@ -396,7 +408,7 @@ def table(result):
         " | C queries | A/B | B/C | same rows |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
-    rows = {name: row for name, row in result.items() if name != "probes"}
+    rows = {name: row for name, row in result.items() if name not in {"probes", "stack"}}
     for name, row in rows.items():
         medians = {impl: row[impl].get("median_ms") for impl in "ABC"}
         lines.append(
@@ -416,5 +428,12 @@ def table(result):
     if deep and first and deep["B"].get("median_ms") and first["B"].get("median_ms"):
         times = deep["B"]["median_ms"] / first["B"]["median_ms"]
         notes.append(f"- R6: B's page at 90% depth takes {times:.2f}x its page 1 (target ≤ 1.2x).")
+    stack = result.get("stack", {})
+    if "median_ms" in stack:
+        notes.append(
+            f"- The stack alone (`benchmark.stack`: an empty page through B's middleware, token authentication,"
+            f" permission check, throttling and renderer): {stack['median_ms']:g} ms median, {stack['queries']}"
+            " queries. No B can take less."
+        )
     notes += [f"- {name}: {row['message']}" for name, row in rows.items() if not row["ok"]]
     return "\n".join([*lines, "", *notes]) + "\n"

@@ -1,4 +1,4 @@
-"""Database pieces that exist only on PostgreSQL.
+"""Database pieces that exist only on PostgreSQL, or are spelled differently on SQLite.
 
 The suite also runs on SQLite, so PostgreSQL-only DDL must be skipped there;
 the model's ``clean()`` enforces the same rule on every backend.
@@ -7,7 +7,7 @@ the model's ``clean()`` enforces the same rule on every backend.
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import migrations
-from django.db.models import Func
+from django.db.models import Aggregate, Func, TextField
 
 
 def is_postgresql(schema_editor):
@@ -22,6 +22,20 @@ class DateRange(Func):
 
     def __init__(self, start, end):
         super().__init__(start, end, RangeBoundary(inclusive_lower=True, inclusive_upper=True))
+
+
+class CommaList(Aggregate):
+    """The group's texts joined by commas, in no given order: PostgreSQL's STRING_AGG, SQLite's GROUP_CONCAT.
+
+    NULL for no rows. For texts that hold no comma, such as identifiers.
+    """
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
 
 
 class PeriodExclusionConstraint(ExclusionConstraint):

@@ -15,10 +15,19 @@ class PreparedQuery:
     with the values Django's ``.values()`` gives (the backend's and the fields' converters applied).
     """
 
+    instances = []
+
     def __init__(self, build, marker):
         self.build = build
         self.marker = marker
         self.compiled = {}  # by database alias; a race compiles the same SQL twice, harmlessly
+        self.instances.append(self)
+
+    @classmethod
+    def forget_all(cls):
+        """Compile every prepared query anew on its next run, as a new process would (tests use this)."""
+        for query in cls.instances:
+            query.compiled.clear()
 
     def compile(self, using):
         query = self.build(self.marker).query

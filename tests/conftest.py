@@ -35,11 +35,9 @@ def fresh_cache():
 def fresh_prepared_queries():
     """Each test compiles the prepared queries anew, as a new process does, so that a change to their queryset
     (a mutant, say) is not hidden behind SQL an earlier test compiled."""
-    from accounts.access import USER_PERMISSIONS
-    from accounts.models import TOKEN_LOOKUP
+    from kolregistry.prepared import PreparedQuery
 
-    for query in (TOKEN_LOOKUP, USER_PERMISSIONS):
-        query.compiled.clear()
+    PreparedQuery.forget_all()
 
 
 @pytest.fixture

@@ -270,9 +270,9 @@ def test_mou_active_on_and_expires_within_use_an_index():
     assert "mou_period_idx" in explained or "mou_ends_on_idx" in explained
 
 
-# A ministry staff member's token: the token lookup (which brings the owner's partner account and roles) and one
-# query for the staff member's permissions; reads open no transaction.
-TOKEN_QUERIES = 2
+# A ministry staff member's token: the token lookup, which brings the owner with their partner account, roles and
+# permissions; reads open no transaction.
+TOKEN_QUERIES = 1
 # Each list's own queries: the page and one per prefetched to-many relation.
 OWN_QUERIES = {"kols": 2, "mous": 3, "campaigns": 4}
 

@@ -60,15 +60,21 @@ def joined_briefly(queryset):
     relations = queryset.query.select_related
     if not isinstance(relations, dict):
         return queryset
+    leaves = tuple(sorted(name for name, further in relations.items() if not further))
+    return queryset.defer(*unshown_columns(queryset.model, leaves))
+
+
+@cache
+def unshown_columns(model, relations):
+    """``["relation__column", …]``: the columns of ``model``'s joined ``relations`` that a brief form does not show."""
     unshown = []
-    for name, further in relations.items():
-        related = queryset.model._meta.get_field(name).related_model
+    for name in relations:
+        related = model._meta.get_field(name).related_model
         shown = getattr(related, "brief_fields", None)
-        if shown is None or further:
-            continue
-        shown = {related._meta.pk.name, "slug", *shown}
-        unshown += [f"{name}__{field.name}" for field in related._meta.concrete_fields if field.name not in shown]
-    return queryset.defer(*unshown)
+        if shown is not None:
+            shown = {related._meta.pk.name, "slug", *shown}
+            unshown += [f"{name}__{field.name}" for field in related._meta.concrete_fields if field.name not in shown]
+    return tuple(unshown)
 
 
 def brief_representation(obj, request):

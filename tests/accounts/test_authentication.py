@@ -117,6 +117,15 @@ def test_a_token_follows_a_change_of_its_owners_rights_at_once(world, staff):
     assert client.get("/api/v1/mous/").status_code == 403
 
 
+def test_a_tokens_owner_reads_by_their_own_permissions_as_by_their_groups(world, staff):
+    client, _token, _key = token_client(staff)
+    view_mou = Permission.objects.get(codename="view_mou")
+    staff.groups.first().permissions.remove(view_mou)
+    assert client.get("/api/v1/mous/").status_code == 403
+    staff.user_permissions.add(view_mou)
+    assert client.get("/api/v1/mous/").status_code == 200
+
+
 def test_read_only_token_may_read(world, staff):
     client, _token, _key = token_client(staff, read_only=True)
     assert client.get("/api/v1/mous/").status_code == 200

@@ -25,7 +25,7 @@ def dataset(demo_data_for_module, db):
 def test_a_b_and_c_return_the_same_rows_for_every_query(dataset):
     result = queries.measure(repeat=1)
 
-    names = set(result) - {"probes"}
+    names = set(result) - {"probes", "stack"}
     assert {"R1", "R1 roster", "R2", "R3", "R5", "R6 page 1", "R6 deep", "R7 detail", "R7 snapshots"} <= names
     assert {f"R4 {resource} {term}" for resource in queries.SEARCHED for term in queries.SEARCH_TERMS} <= names
     assert {f"R8 {resource} {limit}" for resource in ("channels", "mous", "campaigns") for limit in (500, 50)} <= names
@@ -37,6 +37,9 @@ def test_a_b_and_c_return_the_same_rows_for_every_query(dataset):
     assert result["R1"]["rows"] > 0
     assert result["R7 snapshots"]["rows"] == 4
     assert "| R1 | " in queries.table(result)
+    # The stack's empty page reads nothing but the token, its owner's roles and permissions included.
+    assert result["stack"]["queries"] == 1
+    assert "The stack alone" in queries.table(result)
 
 
 def test_a_throttled_implementation_is_reported_not_raised(dataset, settings, monkeypatch):
