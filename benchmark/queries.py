@@ -432,8 +432,8 @@ def table(result):
     if "median_ms" in stack:
         notes.append(
             f"- The stack alone (`benchmark.stack`: an empty page through B's middleware, token authentication,"
-            f" permission check, throttling and renderer): {stack['median_ms']:g} ms median, {stack['queries']}"
-            " queries. No B can take less."
+            f" permission check, throttling and renderer): {stack['median_ms']:g} ms median,"
+            f" {stack['queries']} {'query' if stack['queries'] == 1 else 'queries'}. No B can take less."
         )
     notes += [f"- {name}: {row['message']}" for name, row in rows.items() if not row["ok"]]
     return "\n".join([*lines, "", *notes]) + "\n"

@@ -4,6 +4,7 @@ and inferences."""
 import datetime
 from functools import cache
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -51,17 +52,36 @@ def api_url(model, pk, request):
 
 
 def joined_briefly(queryset):
-    """``queryset`` without the columns of its joined rows (``select_related``) that their brief forms do not show.
+    """``queryset`` without the columns of its joined and prefetched rows that their brief forms do not show.
 
-    A list shows each joined row as ``{id, url, display, slug}``; ``display`` is ``str()``, which reads the
-    model's ``brief_fields``. Compiling the other columns was most of compiling an MOU page's query. A model
-    without ``brief_fields``, and a row that joins further rows, keep every column.
+    A list shows each related row as ``{id, url, display, slug}``; ``display`` is ``str()``, which reads the
+    model's ``brief_fields``. Compiling the other columns of the joined rows was most of compiling an MOU page's
+    query, and loading those of the prefetched ones (a KOL's search text) most of its prefetch queries' time.
+    A model without ``brief_fields``, and a row that joins further rows, keep every column.
     """
     relations = queryset.query.select_related
-    if not isinstance(relations, dict):
+    if isinstance(relations, dict):
+        leaves = tuple(sorted(name for name, further in relations.items() if not further))
+        queryset = queryset.defer(*unshown_columns(queryset.model, leaves))
+    lookups = queryset._prefetch_related_lookups
+    brief_lookups = [prefetched_briefly(queryset.model, lookup) for lookup in lookups]
+    # Prefetch objects compare equal by their path alone.
+    if all(brief is lookup for brief, lookup in zip(brief_lookups, lookups, strict=True)):
         return queryset
-    leaves = tuple(sorted(name for name, further in relations.items() if not further))
-    return queryset.defer(*unshown_columns(queryset.model, leaves))
+    return queryset.prefetch_related(None).prefetch_related(*brief_lookups)
+
+
+def brief_field_names(model):
+    """The fields a brief form of ``model`` reads (its primary key, ``brief_fields`` and any slug), or None when
+    the model declares no ``brief_fields``."""
+    shown = getattr(model, "brief_fields", None)
+    if shown is None:
+        return None
+    return {model._meta.pk.name, *shown, *(["slug"] if has_slug_column(model) else [])}
+
+
+def has_slug_column(model):
+    return any(field.name == "slug" for field in model._meta.concrete_fields)
 
 
 @cache
@@ -70,11 +90,31 @@ def unshown_columns(model, relations):
     unshown = []
     for name in relations:
         related = model._meta.get_field(name).related_model
-        shown = getattr(related, "brief_fields", None)
+        shown = brief_field_names(related)
         if shown is not None:
-            shown = {related._meta.pk.name, "slug", *shown}
             unshown += [f"{name}__{field.name}" for field in related._meta.concrete_fields if field.name not in shown]
     return tuple(unshown)
+
+
+def prefetched_briefly(model, lookup):
+    """``lookup``, a ``prefetch_related`` lookup of ``model``, loading only what its rows' brief form shows.
+
+    Left as it is when it reaches further than one relation, names its own attribute, joins rows of its own, or
+    leads to a model without ``brief_fields``.
+    """
+    name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
+    if "__" in name or getattr(lookup, "to_attr", None):
+        return lookup
+    field = model._meta.get_field(name)
+    shown = brief_field_names(field.related_model)
+    related = lookup.queryset if isinstance(lookup, Prefetch) else None
+    if related is None:
+        related = field.related_model._default_manager.all()
+    if shown is None or related.query.select_related:
+        return lookup
+    if field.one_to_many:  # a reverse foreign key: the rows are matched to their parent by it
+        shown = {*shown, field.field.name}
+    return Prefetch(name, queryset=related.only(*shown))
 
 
 def brief_representation(obj, request):

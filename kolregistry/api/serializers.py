@@ -17,10 +17,17 @@ from rest_framework.relations import ManyRelatedField, PKOnlyObject
 from rest_framework.utils import model_meta
 
 from kolregistry.access import INTERNAL_FIELD_NAMES, hides_internal_fields, internal_fields
-from kolregistry.dates import PartialDateField
+from kolregistry.dates import PartialDate, PartialDateField
 
 from .errors import django_errors_to_drf
-from .fields import InferencesField, PartialDateSerializerField, api_url
+from .fields import (
+    BriefRelatedField,
+    InferencesField,
+    PartialDateSerializerField,
+    api_url,
+    brief_field_names,
+    brief_representation,
+)
 from .schema import documents_the_api
 
 # Labels of the fields no model field names: the browsable API's forms and OPTIONS show them.
@@ -65,14 +72,26 @@ def prefetch_cache_name(model, name):
     return None  # another kind of relation takes DRF's path
 
 
+def column_read_by(field, columns):
+    """The column of ``columns`` (a model's ``column_names()``) that ``field`` shows as it is, or None.
+
+    Readying the field for reading it row after row: a date-time field resolves the current time zone once here,
+    rather than in ``enforce_timezone()`` on every row.
+    """
+    attrs = field.source_attrs
+    if len(attrs) != 1 or attrs[0] not in columns or type(field).get_attribute is not Field.get_attribute:
+        return None
+    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
+        field.timezone = field.default_timezone()
+    return attrs[0]
+
+
 def representation(serializer, field, columns):
     """``instance -> value`` as DRF's ``Serializer.to_representation`` computes it for ``field``;
     ``columns`` are the model's ``column_names()``."""
     model = serializer.Meta.model
     if isinstance(field, serializers.SerializerMethodField):
         return getattr(serializer, field.method_name)
-    if isinstance(field, serializers.DateTimeField) and not hasattr(field, "timezone"):
-        field.timezone = field.default_timezone()  # what enforce_timezone() would look up on every row
     represent, attrs = field.to_representation, field.source_attrs
 
     def generic(instance):
@@ -81,8 +100,8 @@ def representation(serializer, field, columns):
             return None
         return represent(attribute)
 
-    if len(attrs) == 1 and attrs[0] in columns and type(field).get_attribute is Field.get_attribute:
-        name = attrs[0]
+    name = column_read_by(field, columns)
+    if name is not None:
 
         def column(instance):
             value = getattr(instance, name)
@@ -101,6 +120,37 @@ def representation(serializer, field, columns):
         return prefetched
 
     return generic
+
+
+def brief_columns(model):
+    """The columns a brief instance of ``model`` needs for ``str()`` and its brief form (``brief_field_names``), or
+    None when the model declares no ``brief_fields`` or one of them is not a plain column."""
+    names = brief_field_names(model)
+    if names is None or not names <= column_names(model):
+        return None
+    # In the fields' order, as Model.from_db takes them.
+    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
+
+
+def brief_instance(model, names, values):
+    """An instance of ``model`` holding only the columns ``names``: enough for ``str()``, as a list's joined row."""
+    return model.from_db(None, names, values)
+
+
+class RowPlan:
+    """How a list's rows are rendered from ``.values(*columns)`` dicts rather than from model instances.
+
+    Building a model instance (and the instances it joins) per row, then reading each field through DRF's
+    attribute lookup, was most of a large page's time. ``RegistrySerializer.row_plan`` builds one only when
+    every field reads off the row to what ``to_representation`` gives from the instance.
+    """
+
+    def __init__(self, columns, readers):
+        self.columns = sorted(columns)
+        self.readers = readers
+
+    def render(self, row):
+        return {name: read(row) for name, read in self.readers}
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -173,6 +223,74 @@ class RegistrySerializer(serializers.ModelSerializer):
                 request is not None and hides_internal_fields(request),
             )
         return plan
+
+    def row_plan(self):
+        """A ``RowPlan`` giving, from ``.values()`` rows, what ``to_representation`` gives from instances; or None.
+
+        None when a field needs the instance (a to-many relation, a value computed by the model) or when the caller
+        does not see everything (their related rows and internal fields are hidden row by row).
+        """
+        request = self.context.get("request")
+        if request is None or hides_internal_fields(request):
+            return None
+        columns, readers = set(), []
+        for field in self._readable_fields:
+            read = self.row_reader(field, columns, request)
+            if read is None:
+                return None
+            readers.append((field.field_name, read))
+        return RowPlan(columns, readers)
+
+    def row_reader(self, field, columns, request):
+        """``row -> value`` for ``field``, adding the columns it reads to ``columns``; None if it needs the instance."""
+        model = self.Meta.model
+        pk = model._meta.pk.attname
+        if isinstance(field, serializers.SerializerMethodField):
+            if field.method_name != "get_url" or type(self).get_url is not RegistrySerializer.get_url:
+                return None
+            columns.add(pk)
+            return lambda row: api_url(model, row[pk], request)
+        if field.source == "*":
+            names = brief_columns(model)
+            if names is None or type(field) is not serializers.CharField:
+                return None
+            columns.update(names)
+            return lambda row: str(brief_instance(model, names, [row[name] for name in names]))
+        if isinstance(field, BriefRelatedField):
+            return self.related_reader(field.source_attrs, columns, request)
+        name = column_read_by(field, column_names(model))
+        if name is None:
+            return None
+        represent = field.to_representation
+        columns.add(name)
+        if isinstance(model._meta.get_field(name), PartialDateField):
+            precision = f"{name}_precision"
+            columns.add(precision)
+            return lambda row: None if row[name] is None else represent(PartialDate(row[name], row[precision]))
+        return lambda row: None if row[name] is None else represent(row[name])
+
+    def related_reader(self, source_attrs, columns, request):
+        """The brief form of a foreign key's row, from its columns joined into the page's row; None for a relation
+        of another kind, or to a model without ``brief_fields``."""
+        try:
+            [name] = source_attrs
+            field = self.Meta.model._meta.get_field(name)
+        except (ValueError, FieldDoesNotExist):
+            return None
+        related = field.related_model
+        names = brief_columns(related) if field.many_to_one else None
+        if names is None:
+            return None
+        keys = [f"{name}__{column}" for column in names]
+        columns.update(keys)
+        pk_key = keys[names.index(related._meta.pk.attname)]
+
+        def read(row):
+            if row[pk_key] is None:
+                return None
+            return brief_representation(brief_instance(related, names, [row[key] for key in keys]), request)
+
+        return read
 
     def to_internal_value(self, data):
         """Also refuses fields the serializer does not have, naming them: a typo must not be a silent no-op.

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError as DrfValidationError
 from rest_framework.permissions import SAFE_METHODS
+from rest_framework.serializers import ListSerializer
 
 from kolregistry.access import scope_queryset, scope_related
 
@@ -17,6 +18,7 @@ from .filters import RegistryFilterBackend, UpdatedSinceFilter
 from .history import HistoryMixin
 from .renderers import RegistryJSONRenderer
 from .schema import BRIEF_PARAMETER, FORMAT_PARAMETER
+from .serializers import RegistrySerializer
 
 TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
@@ -56,10 +58,30 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
         return renderers
 
     def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
         if isinstance(request.accepted_renderer, CsvRenderer):
             # Filtered here, before streaming starts, so that a bad filter is still a 400.
-            return csv_response(self, self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+            return csv_response(self, queryset)
+        return self.page_response(queryset)
+
+    def page_response(self, queryset, serializer_class=None):
+        """The page of ``queryset`` the request asks for, each row as ``serializer_class`` (default: the view's) has it.
+
+        Where the serializer can (``RegistrySerializer.row_plan``), the rows are read as ``.values()`` dicts rather
+        than model instances, with the same result.
+        """
+        serializer_class = serializer_class or self.get_serializer_class()
+        context = self.get_serializer_context()
+        serializer = serializer_class(context=context)
+        plan = serializer.row_plan() if isinstance(serializer, RegistrySerializer) else None
+        if plan is None:
+            page = self.paginate_queryset(queryset)
+            # The serializer above, whose fields are built already, serializes each row.
+            return self.get_paginated_response(ListSerializer(page, child=serializer, context=context).data)
+        # The cursor reads each row's position from the ordering's first field.
+        columns = {*plan.columns, *(name.lstrip("-") for name in self.get_ordering())}
+        rows = self.paginate_queryset(queryset.prefetch_related(None).values(*columns))
+        return self.get_paginated_response([plan.render(row) for row in rows])
 
     def handle_exception(self, exc):
         if isinstance(getattr(self.request, "accepted_renderer", None), CsvRenderer):

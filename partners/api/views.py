@@ -71,9 +71,7 @@ class PartnerCompanyViewSet(RegistryViewSet):
         except serializers.ValidationError as error:
             raise serializers.ValidationError({"on": error.detail}) from error
         channels = self.scoped(ChannelViewSet.queryset.managed_by(partner, day))
-        page = self.paginate_queryset(channels)
-        serializer = partner_serializers.ChannelSerializer(page, many=True, context=self.get_serializer_context())
-        return self.get_paginated_response(serializer.data)
+        return self.page_response(channels, partner_serializers.ChannelSerializer)
 
 
 class KolViewSet(RegistryViewSet):
