@@ -79,7 +79,7 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
             # The serializer above, whose fields are built already, serializes each row.
             return self.get_paginated_response(ListSerializer(page, child=serializer, context=context).data)
         # The cursor reads each row's position from the ordering's first field.
-        columns = {*plan.columns, *(name.lstrip("-") for name in self.get_ordering())}
+        columns = sorted({*plan.columns, *(name.lstrip("-") for name in self.get_ordering())})  # the same SQL each time
         rows = self.paginate_queryset(queryset.prefetch_related(None).values(*columns))
         return self.get_paginated_response([plan.render(row) for row in rows])
 
