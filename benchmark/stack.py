@@ -4,11 +4,11 @@ throttling, content negotiation and JSON renderer, which answers an empty page w
 No endpoint can answer in less time than this view: it is what B adds to C before B reads or writes a row.
 """
 
-from django.db import connection, transaction
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kolregistry.api.renderers import RegistryJSONRenderer
+from kolregistry.api.viewsets import handled_keeping_rollback
 from partners.models import Channel
 
 
@@ -22,11 +22,5 @@ class EmptyPage(APIView):
         return Response({"next": None, "previous": None, "results": []})
 
     def handle_exception(self, exc):
-        # DRF's handler dooms the transaction around the request; this view writes nothing, and a refusal (a 429)
-        # must not doom its caller's transaction (a test's), as RegistryViewSet's reads do not.
-        if not connection.in_atomic_block:
-            return super().handle_exception(exc)
-        rollback = transaction.get_rollback()
-        response = super().handle_exception(exc)
-        transaction.set_rollback(rollback)
-        return response
+        # A read, as the registry's are: a refusal (a 429) leaves its caller's transaction alone.
+        return handled_keeping_rollback(super().handle_exception, exc)

@@ -20,12 +20,14 @@ def detail_view_name(model):
     return f"{model._meta.model_name}-detail"
 
 
+def has_slug_column(model):
+    return any(field.name == "slug" for field in model._meta.concrete_fields)
+
+
 @cache
 def has_slug(model):
     """Whether brief objects of ``model`` carry a slug (a field, or a property such as Hashtag's)."""
-    return any(field.name == "slug" for field in model._meta.concrete_fields) or isinstance(
-        getattr(model, "slug", None), property
-    )
+    return has_slug_column(model) or isinstance(getattr(model, "slug", None), property)
 
 
 # A primary key no real row has, reversed in its place to find the rest of a detail URL.
@@ -79,10 +81,6 @@ def brief_field_names(model):
     if shown is None:
         return None
     return {model._meta.pk.name, *shown, *(["slug"] if has_slug_column(model) else [])}
-
-
-def has_slug_column(model):
-    return any(field.name == "slug" for field in model._meta.concrete_fields)
 
 
 @cache

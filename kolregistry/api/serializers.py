@@ -2,6 +2,7 @@
 
 import copy
 from collections.abc import Mapping
+from functools import cache
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -54,9 +55,10 @@ def translated_label(model, name, field):
     return capfirst(model_field.verbose_name)
 
 
+@cache
 def column_names(model):
     """The attributes of ``model`` that hold a plain (non-relation) column's value."""
-    return {field.attname for field in model._meta.concrete_fields if not field.is_relation}
+    return frozenset(field.attname for field in model._meta.concrete_fields if not field.is_relation)
 
 
 def prefetch_cache_name(model, name):
@@ -122,6 +124,7 @@ def representation(serializer, field, columns):
     return generic
 
 
+@cache
 def brief_columns(model):
     """The columns a brief instance of ``model`` needs for ``str()`` and its brief form (``brief_field_names``), or
     None when the model declares no ``brief_fields`` or one of them is not a plain column."""
@@ -129,7 +132,7 @@ def brief_columns(model):
     if names is None or not names <= column_names(model):
         return None
     # In the fields' order, as Model.from_db takes them.
-    return [field.attname for field in model._meta.concrete_fields if field.attname in names]
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
 
 
 def brief_instance(model, names, values):
@@ -146,7 +149,7 @@ class RowPlan:
     """
 
     def __init__(self, columns, readers):
-        self.columns = sorted(columns)
+        self.columns = columns
         self.readers = readers
 
     def render(self, row):

@@ -24,6 +24,20 @@ TRUE_VALUES = {"1", "true", "yes", "on"}
 FALSE_VALUES = {"0", "false", "no", "off"}
 
 
+def handled_keeping_rollback(handle_exception, exc):
+    """``handle_exception(exc)`` for a read, leaving the surrounding transaction as it was.
+
+    DRF's handler marks the innermost transaction for rollback, but a read opened none: inside a caller's
+    transaction (a test's, say) that one must not be doomed by a 404 or a 429.
+    """
+    if not connection.in_atomic_block:
+        return handle_exception(exc)
+    rollback = transaction.get_rollback()
+    response = handle_exception(exc)
+    transaction.set_rollback(rollback)
+    return response
+
+
 class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelViewSet):
     """Base of every registry viewset.
 
@@ -88,14 +102,9 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
             # Errors are JSON whatever the format asked for.
             self.request.accepted_renderer = RegistryJSONRenderer()
             self.request.accepted_media_type = "application/json"
-        if self.request.method not in SAFE_METHODS or not connection.in_atomic_block:
+        if self.request.method not in SAFE_METHODS:
             return super().handle_exception(exc)
-        # DRF's handler marks the innermost transaction for rollback, but a read opened none: inside a caller's
-        # transaction (a test's, say) that one must not be doomed by a 404.
-        rollback = transaction.get_rollback()
-        response = super().handle_exception(exc)
-        transaction.set_rollback(rollback)
-        return response
+        return handled_keeping_rollback(super().handle_exception, exc)
 
     @property
     def brief(self):
