@@ -21,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Prefetch, Q, Value
 from django.utils.module_loading import import_string
 
+from kolregistry.db import direct_prefetch
+
 # Field names hidden from partner users and partner-scoped tokens, on every model:
 # the ministry's own annotations and assignments. A model may hide more on rows that are not the partner's own
 # (``PartnerScope.internal_unless_own``); ``internal_fields`` gives both.
@@ -241,21 +243,23 @@ def scope_related(request, queryset):
     if selected is True:
         raise ImproperlyConfigured("scope_related needs select_related() to name its relations.")
     lookups = [
-        _scoped_prefetch(request, model, name, _related_queryset(model, name).select_related(*_paths(nested)))
+        _scoped_prefetch(request, model, name, _joining(_related_queryset(model, name), nested))
         for name, nested in (selected or {}).items()
     ]
     for lookup in queryset._prefetch_related_lookups:
-        name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
-        if "__" in name or getattr(lookup, "to_attr", None):
-            lookups.append(lookup)  # deeper rows are not shown as such; related_in_scope still checks them
-            continue
-        related = lookup.queryset if isinstance(lookup, Prefetch) and lookup.queryset is not None else None
-        lookups.append(_scoped_prefetch(request, model, name, related))
+        direct = direct_prefetch(model, lookup)
+        # Deeper rows are not shown as such; related_in_scope still checks them.
+        lookups.append(lookup if direct is None else _scoped_prefetch(request, model, *direct))
     return queryset.select_related(None).prefetch_related(None).prefetch_related(*lookups)
 
 
 def _related_queryset(model, name):
     return model._meta.get_field(name).related_model._default_manager.all()
+
+
+def _joining(queryset, nested):
+    # Not select_related() with no names, which would join every relation (and keep every column: joined_briefly).
+    return queryset.select_related(*_paths(nested)) if nested else queryset
 
 
 def _paths(nested, prefix=""):
@@ -268,7 +272,6 @@ def _paths(nested, prefix=""):
 
 
 def _scoped_prefetch(request, model, name, related):
-    related = _related_queryset(model, name) if related is None else related
     return Prefetch(name, queryset=scope_queryset(request, related).annotate(**{SCOPED_MARK: Value(True)}))
 
 

@@ -7,7 +7,19 @@ the model's ``clean()`` enforces the same rule on every backend.
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateRangeField, RangeBoundary, RangeOperators
 from django.db import migrations
-from django.db.models import Aggregate, Func, TextField
+from django.db.models import Aggregate, Func, Prefetch, TextField
+
+
+def direct_prefetch(model, lookup):
+    """``(relation, queryset of its rows)`` for a ``prefetch_related`` lookup of ``model`` that fills one relation's
+    own cache; None for a lookup reaching further, or keeping its rows in an attribute of its own (``to_attr``)."""
+    name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
+    if "__" in name or getattr(lookup, "to_attr", None):
+        return None
+    related = lookup.queryset if isinstance(lookup, Prefetch) else None
+    if related is None:
+        related = model._meta.get_field(name).related_model._default_manager.all()
+    return name, related
 
 
 def is_postgresql(schema_editor):

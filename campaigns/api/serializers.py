@@ -35,8 +35,12 @@ class HashtagNamesField(serializers.ListField):
 
     child = serializers.CharField(max_length=100)
 
-    def to_representation(self, data):
-        return [hashtag.name for hashtag in data.all()]
+    def get_attribute(self, instance):
+        return super().get_attribute(instance).all()
+
+    def to_representation(self, hashtags):
+        # An iterable of hashtags: the related manager's rows, or a list read as values (RowPlan).
+        return [hashtag.name for hashtag in hashtags]
 
     def to_internal_value(self, data):
         if not isinstance(data, list) or not all(isinstance(item, str) for item in data):

@@ -13,6 +13,7 @@ from rest_framework.reverse import reverse
 
 from kolregistry.access import related_in_scope, scope_queryset
 from kolregistry.dates import ISO_SCHEMA_PATTERN, PartialDate
+from kolregistry.db import direct_prefetch
 
 
 def detail_view_name(model):
@@ -101,14 +102,12 @@ def prefetched_briefly(model, lookup):
     Left as it is when it reaches further than one relation, names its own attribute, joins rows of its own, or
     leads to a model without ``brief_fields``.
     """
-    name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
-    if "__" in name or getattr(lookup, "to_attr", None):
+    direct = direct_prefetch(model, lookup)
+    if direct is None:
         return lookup
+    name, related = direct
     field = model._meta.get_field(name)
     shown = brief_field_names(field.related_model)
-    related = lookup.queryset if isinstance(lookup, Prefetch) else None
-    if related is None:
-        related = field.related_model._default_manager.all()
     if shown is None or related.query.select_related:
         return lookup
     if field.one_to_many:  # a reverse foreign key: the rows are matched to their parent by it

@@ -3,6 +3,7 @@
 import copy
 from collections.abc import Mapping
 from functools import cache
+from operator import itemgetter
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,6 +31,10 @@ from .fields import (
     brief_representation,
 )
 from .schema import documents_the_api
+
+SEARCH_TEXT = "search_text"  # SearchableModel's
+# Keys of a .values() row that no column can have: where a row keeps its instance and its to-many rows.
+ROW_INSTANCE = ("instance",)
 
 # Labels of the fields no model field names: the browsable API's forms and OPTIONS show them.
 FIELD_LABELS = {
@@ -140,20 +145,59 @@ def brief_instance(model, names, values):
     return model.from_db(None, names, values)
 
 
+@cache
+def own_columns(model):
+    """The columns of ``model``'s own row but the search text (only search reads it), in the fields' order, as
+    ``Model.from_db`` takes them."""
+    return tuple(field.attname for field in model._meta.concrete_fields if field.name != SEARCH_TEXT)
+
+
+def row_instance(model, row):
+    """The instance of ``model`` holding the own columns of ``row`` (a ``.values()`` dict), built once per row."""
+    instance = row.get(ROW_INSTANCE)
+    if instance is None:
+        names = own_columns(model)
+        instance = row[ROW_INSTANCE] = model.from_db(None, names, [row[name] for name in names])
+    return instance
+
+
+class ToManyRows:
+    """The brief rows of one to-many relation of a page of ``.values()`` rows, read in one query.
+
+    Each parent row gets, under ``key``, the list of its related rows as brief instances, in the order of
+    ``queryset`` (the view's prefetch), as ``prefetch_related`` would have given them.
+    """
+
+    def __init__(self, key, queryset, parent_key, names):
+        self.key, self.queryset, self.parent_key, self.names = key, queryset, parent_key, names
+
+    def attach(self, rows, pk):
+        model, names = self.queryset.model, self.names
+        by_parent = {row[pk]: [] for row in rows}
+        related = self.queryset.filter(**{f"{self.parent_key}__in": list(by_parent)})
+        for parent, *values in related.values_list(self.parent_key, *names):
+            by_parent[parent].append(brief_instance(model, names, values))
+        for row in rows:
+            row[self.key] = by_parent[row[pk]]
+
+
 class RowPlan:
     """How a list's rows are rendered from ``.values(*columns)`` dicts rather than from model instances.
 
-    Building a model instance (and the instances it joins) per row, then reading each field through DRF's
-    attribute lookup, was most of a large page's time. ``RegistrySerializer.row_plan`` builds one only when
-    every field reads off the row to what ``to_representation`` gives from the instance.
+    Building a model instance (and the instances it joins and prefetches) per row, then reading each field
+    through DRF's attribute lookup, was most of a large page's time. ``RegistrySerializer.row_plan`` builds one
+    only when every field reads off the row to what ``to_representation`` gives from the instance.
     """
 
-    def __init__(self, columns, readers):
-        self.columns = columns
-        self.readers = readers
+    def __init__(self, pk, columns, readers, relations):
+        self.pk, self.columns, self.readers, self.relations = pk, columns, readers, relations
 
-    def render(self, row):
-        return {name: read(row) for name, read in self.readers}
+    def render(self, rows):
+        rows = list(rows)
+        if rows:
+            for relation in self.relations:
+                relation.attach(rows, self.pk)
+        return [{name: read(row) for name, read in self.readers} for row in rows]
 
 
 class RegistrySerializer(serializers.ModelSerializer):
@@ -227,31 +271,35 @@ class RegistrySerializer(serializers.ModelSerializer):
             )
         return plan
 
-    def row_plan(self):
+    def row_plan(self, related_querysets):
         """A ``RowPlan`` giving, from ``.values()`` rows, what ``to_representation`` gives from instances; or None.
 
-        None when a field needs the instance (a to-many relation, a value computed by the model) or when the caller
-        does not see everything (their related rows and internal fields are hidden row by row).
+        ``related_querysets`` are the view's prefetches, ``{relation: queryset}``: a to-many field reads its
+        relation's brief rows from them. None when a field needs more than the row (a value computed from related
+        rows, a relation not prefetched) or when the caller does not see everything (their related rows and
+        internal fields are hidden row by row).
         """
         request = self.context.get("request")
         if request is None or hides_internal_fields(request):
             return None
-        columns, readers = set(), []
+        pk = self.Meta.model._meta.pk.attname
+        columns, readers, relations = {pk}, [], []
         for field in self._readable_fields:
-            read = self.row_reader(field, columns, request)
+            read = self.row_reader(field, columns, request) or self.to_many_reader(
+                field, columns, related_querysets, relations
+            )
             if read is None:
                 return None
             readers.append((field.field_name, read))
-        return RowPlan(columns, readers)
+        return RowPlan(pk, columns, readers, relations)
 
     def row_reader(self, field, columns, request):
-        """``row -> value`` for ``field``, adding the columns it reads to ``columns``; None if it needs the instance."""
+        """``row -> value`` for ``field``, adding the columns it reads to ``columns``; None if it needs more."""
         model = self.Meta.model
         pk = model._meta.pk.attname
         if isinstance(field, serializers.SerializerMethodField):
             if field.method_name != "get_url" or type(self).get_url is not RegistrySerializer.get_url:
                 return None
-            columns.add(pk)
             return lambda row: api_url(model, row[pk], request)
         if field.source == "*":
             names = brief_columns(model)
@@ -261,16 +309,74 @@ class RegistrySerializer(serializers.ModelSerializer):
             return lambda row: str(brief_instance(model, names, [row[name] for name in names]))
         if isinstance(field, BriefRelatedField):
             return self.related_reader(field.source_attrs, columns, request)
+        if isinstance(field, serializers.PrimaryKeyRelatedField) and field.pk_field is None:
+            return self.key_reader(field.source_attrs, columns)
         name = column_read_by(field, column_names(model))
-        if name is None:
-            return None
+        model_field = None if name is None else model._meta.get_field(name)
+        if name is None or isinstance(model_field, models.FileField):
+            return self.instance_reader(field, columns)
         represent = field.to_representation
         columns.add(name)
-        if isinstance(model._meta.get_field(name), PartialDateField):
+        if isinstance(model_field, PartialDateField):
             precision = f"{name}_precision"
             columns.add(precision)
             return lambda row: None if row[name] is None else represent(PartialDate(row[name], row[precision]))
         return lambda row: None if row[name] is None else represent(row[name])
+
+    def key_reader(self, source_attrs, columns):
+        """A foreign key shown as the related row's id, read off the row's own key column."""
+        try:
+            [name] = source_attrs
+            field = self.Meta.model._meta.get_field(name)
+        except (ValueError, FieldDoesNotExist):
+            return None
+        if not field.many_to_one:
+            return None
+        columns.add(field.attname)
+        return itemgetter(field.attname)
+
+    def instance_reader(self, field, columns):
+        """A value the model computes from its own columns (a property such as an MOU's status) or keeps in an
+        object of its own (a file), read by DRF from an instance holding the row's own columns; None for any other
+        field.
+
+        The instance has every column of its own row and no related row: a property reading a relation would
+        cost a query per row, which the query-count tests catch.
+        """
+        model = self.Meta.model
+        attrs = field.source_attrs
+        if len(attrs) != 1 or type(field).get_attribute is not Field.get_attribute:
+            return None
+        attribute = getattr(model, attrs[0], None)
+        if not isinstance(attribute, property) and attrs[0] not in column_names(model):
+            return None
+        columns.update(own_columns(model))
+        represent = representation(self, field, column_names(model))
+        return lambda row: represent(row_instance(model, row))
+
+    def to_many_reader(self, field, columns, related_querysets, relations):
+        """The brief rows of a prefetched to-many relation (an MOU's KOLs, a campaign's hashtags) as ``field``
+        shows them, from one query for the whole page (``ToManyRows``); None for any other field."""
+        model = self.Meta.model
+        try:
+            [name] = field.source_attrs
+            relation = model._meta.get_field(name)
+        except (ValueError, FieldDoesNotExist):
+            return None
+        queryset = related_querysets.get(name)
+        names = brief_columns(relation.related_model)
+        if queryset is None or names is None:
+            return None
+        if relation.many_to_many and relation.concrete:
+            parent_key = relation.related_query_name()  # filtered and read through the join table
+        elif relation.one_to_many:
+            parent_key = relation.field.attname  # a reverse foreign key: a KOL's channels
+        else:
+            return None
+        key = ("to_many", name)
+        relations.append(ToManyRows(key, queryset, parent_key, names))
+        represent = field.to_representation
+        return lambda row: represent(row[key])
 
     def related_reader(self, source_attrs, columns, request):
         """The brief form of a foreign key's row, from its columns joined into the page's row; None for a relation

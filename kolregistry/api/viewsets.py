@@ -10,6 +10,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.serializers import ListSerializer
 
 from kolregistry.access import scope_queryset, scope_related
+from kolregistry.db import direct_prefetch
 
 from .concurrency import OptimisticConcurrencyMixin
 from .export import CsvRenderer, csv_response
@@ -87,7 +88,10 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
         serializer_class = serializer_class or self.get_serializer_class()
         context = self.get_serializer_context()
         serializer = serializer_class(context=context)
-        plan = serializer.row_plan() if isinstance(serializer, RegistrySerializer) else None
+        plan = None
+        if isinstance(serializer, RegistrySerializer):
+            lookups = (direct_prefetch(queryset.model, lookup) for lookup in queryset._prefetch_related_lookups)
+            plan = serializer.row_plan(dict(direct for direct in lookups if direct is not None))
         if plan is None:
             page = self.paginate_queryset(queryset)
             # The serializer above, whose fields are built already, serializes each row.
@@ -95,7 +99,7 @@ class RegistryViewSet(OptimisticConcurrencyMixin, HistoryMixin, viewsets.ModelVi
         # The cursor reads each row's position from the ordering's first field.
         columns = sorted({*plan.columns, *(name.lstrip("-") for name in self.get_ordering())})  # the same SQL each time
         rows = self.paginate_queryset(queryset.prefetch_related(None).values(*columns))
-        return self.get_paginated_response([plan.render(row) for row in rows])
+        return self.get_paginated_response(plan.render(rows))
 
     def handle_exception(self, exc):
         if isinstance(getattr(self.request, "accepted_renderer", None), CsvRenderer):
